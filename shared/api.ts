@@ -1,0 +1,38 @@
+/**
+ * The `api` function: the whole REST API under `/api/v1`, documentation included.
+ * Hono's base path is the function name, as Supabase routes `/functions/v1/api/…`.
+ *
+ * @module
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { mountDocs } from "./docs/routes.ts";
+import type { AppEnv, Deps } from "./http/context.ts";
+import {
+  corsFor,
+  installErrorHandlers,
+  limitBody,
+  requestId,
+  requestLog,
+} from "./http/middleware.ts";
+import { createRouter } from "./http/openapi.ts";
+import { tenancyRoutes } from "./tenancy/routes.ts";
+
+/** Version of the public API, shown in the docs. */
+export const API_VERSION = "1.0.0";
+
+/** Builds the `api` function's app. */
+export function createApiApp(deps: Deps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>().basePath("/api");
+  app.use("*", async (c, next) => {
+    c.set("deps", deps);
+    await next();
+  });
+  app.use("*", requestId, requestLog(deps.config), corsFor(deps.config), limitBody(deps.config));
+  installErrorHandlers(app);
+
+  const v1 = createRouter();
+  v1.route("/", tenancyRoutes(deps));
+  mountDocs(v1, { title: "Digiboost PME API", version: API_VERSION });
+  app.route("/v1", v1);
+  return app;
+}

@@ -1,0 +1,125 @@
+/**
+ * Configuration read from the environment once, validated at boot.
+ *
+ * A missing or invalid variable stops the process with a message naming it, instead of
+ * failing later on the first request that needs it.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** Supabase CLI's well-known local JWT secret: accepted only outside production. */
+export const LOCAL_JWT_SECRET = "super-secret-jwt-token-with-at-least-32-characters-long";
+
+const csv = z.string().transform((s) =>
+  s.split(",").map((part) => part.trim()).filter((part) => part.length > 0)
+);
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+const EnvSchema = z.object({
+  APP_ENV: z.enum(["development", "test", "staging", "production"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres://").optional(),
+  SUPABASE_DB_URL: z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres://")
+    .optional(),
+  PGLITE_DATA_DIR: z.string().min(1).default(".data/pglite"),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  SUPABASE_URL: z.url().default("http://localhost:8000"),
+  SUPABASE_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).default("authenticated"),
+  JWKS_URL: z.url().optional(),
+  JWT_EXPIRY_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  CORS_ALLOWED_ORIGINS: csv.default([]),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(60),
+  AUTH_RATE_LIMIT_PER_USER: z.coerce.number().int().min(1).default(10),
+  AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  LOG_REQUESTS: bool.default(true),
+  SEED_DEMO: bool.optional(),
+});
+
+export type Config = {
+  appEnv: "development" | "test" | "staging" | "production";
+  port: number;
+  /** Real Postgres URL, or undefined for the embedded PGlite database. */
+  databaseUrl: string | undefined;
+  pgliteDataDir: string;
+  databasePoolMax: number;
+  supabaseUrl: string;
+  jwtSecret: string | undefined;
+  jwtIssuer: string;
+  jwtAudience: string;
+  jwksUrl: string | undefined;
+  jwtExpirySeconds: number;
+  corsAllowedOrigins: string[];
+  bodyLimitBytes: number;
+  authRateLimitPerIp: number;
+  authRateLimitPerUser: number;
+  authRateLimitWindowSeconds: number;
+  logRequests: boolean;
+  /** Load supabase/seed.sql at local-server boot (default: only in development). */
+  seedDemo: boolean;
+};
+
+/** Raised when the environment is incomplete or invalid; names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads and validates the configuration from `env` (defaults to the process env). */
+export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): Config {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) =>
+        `${issue.path.join(".")}: ${issue.message} (got ${
+          JSON.stringify(cleaned[String(issue.path[0])] ?? null)
+        })`
+      ),
+    );
+  }
+  const e = parsed.data;
+  const production = e.APP_ENV === "production" || e.APP_ENV === "staging";
+  const problems: string[] = [];
+  let jwtSecret = e.SUPABASE_JWT_SECRET;
+  if (!jwtSecret && !e.JWKS_URL) {
+    if (production) {
+      problems.push("SUPABASE_JWT_SECRET or JWKS_URL: one is required when APP_ENV=" + e.APP_ENV);
+    } else jwtSecret = LOCAL_JWT_SECRET;
+  }
+  if (production && jwtSecret === LOCAL_JWT_SECRET) {
+    problems.push("SUPABASE_JWT_SECRET: the public local secret may not be used in " + e.APP_ENV);
+  }
+  if (production && !(e.DATABASE_URL ?? e.SUPABASE_DB_URL)) {
+    problems.push("DATABASE_URL: required when APP_ENV=" + e.APP_ENV);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const supabaseUrl = e.SUPABASE_URL.replace(/\/+$/, "");
+  return {
+    appEnv: e.APP_ENV,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL ?? e.SUPABASE_DB_URL,
+    pgliteDataDir: e.PGLITE_DATA_DIR,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    supabaseUrl,
+    jwtSecret,
+    jwtIssuer: e.JWT_ISSUER ?? `${supabaseUrl}/auth/v1`,
+    jwtAudience: e.JWT_AUDIENCE,
+    jwksUrl: e.JWKS_URL,
+    jwtExpirySeconds: e.JWT_EXPIRY_SECONDS,
+    corsAllowedOrigins: e.CORS_ALLOWED_ORIGINS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    authRateLimitPerIp: e.AUTH_RATE_LIMIT_PER_IP,
+    authRateLimitPerUser: e.AUTH_RATE_LIMIT_PER_USER,
+    authRateLimitWindowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS,
+    logRequests: e.LOG_REQUESTS,
+    seedDemo: e.SEED_DEMO ?? e.APP_ENV === "development",
+  };
+}

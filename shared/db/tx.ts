@@ -1,0 +1,99 @@
+/**
+ * Transactions the way PostgREST runs them: claims in `request.jwt.claims` and
+ * `role = authenticated` for the transaction only, so every statement is subject to
+ * row-level security. Service work has its own, explicitly named path.
+ *
+ * @module
+ */
+import type { AccessClaims } from "../auth/jwt.ts";
+import { errors } from "../http/errors.ts";
+import type { Sql, Tx } from "./client.ts";
+
+/** A tenant role, ordered viewer < manager < owner. */
+export type TenantRole = "viewer" | "manager" | "owner";
+const RANK: Record<TenantRole, number> = { viewer: 1, manager: 2, owner: 3 };
+
+/** The tenant a request acts in, as verified against memberships. */
+export type TenantContext = { id: string; role: TenantRole };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True when `role` is at least `min`. */
+export function roleAtLeast(role: TenantRole, min: TenantRole): boolean {
+  return RANK[role] >= RANK[min];
+}
+
+/** Runs `fn` as the authenticated user, under RLS, without selecting a tenant. */
+export async function withUserTx<T>(
+  sql: Sql,
+  claims: AccessClaims,
+  fn: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  return await sql.begin(async (tx) => {
+    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
+      set_config('role', 'authenticated', true)`;
+    return await fn(tx);
+  }) as T;
+}
+
+/**
+ * Runs `fn` as the authenticated user acting in one tenant: `tenantId` (from the path or
+ * the `X-Tenant-Id` header) or else the token's `tenant_id` claim. Membership and role
+ * are read from the database in the same transaction; the claims the policies see carry
+ * the verified tenant and role. Not a member → 403; below `minRole` → 403.
+ */
+export async function withTenantTx<T>(
+  sql: Sql,
+  claims: AccessClaims,
+  tenantId: string | undefined,
+  fn: (tx: Tx, tenant: TenantContext) => Promise<T>,
+  minRole: TenantRole = "viewer",
+): Promise<T> {
+  const requested = tenantId ?? claims.tenant_id;
+  if (!requested) {
+    throw errors.forbidden(
+      "Aucune boutique sélectionnée : créez une boutique ou indiquez X-Tenant-Id.",
+      "no_tenant",
+    );
+  }
+  if (!UUID.test(requested)) {
+    throw errors.badRequest("Identifiant de boutique invalide.", {
+      field: "X-Tenant-Id",
+      expected: "uuid",
+    });
+  }
+  return await sql.begin(async (tx) => {
+    const scoped = JSON.stringify({ ...claims, tenant_id: requested, tenant_role: null });
+    const [, [membership]] = await Promise.all([
+      tx`select set_config('request.jwt.claims', ${scoped}, true),
+        set_config('role', 'authenticated', true)`,
+      tx<{ role: TenantRole | null }[]>`
+        select r.role, set_config('request.jwt.claims',
+          jsonb_set(${scoped}::text::jsonb, '{tenant_role}', to_jsonb(r.role))::text, true)
+        from (select app.current_tenant_role() as role) r`,
+    ]);
+    const role = membership?.role;
+    if (!role) {
+      throw errors.forbidden("Vous n'êtes pas membre de cette boutique.", "not_a_member");
+    }
+    if (!roleAtLeast(role, minRole)) {
+      throw errors.forbidden(
+        `Action réservée au rôle ${minRole} ou supérieur (votre rôle : ${role}).`,
+        "insufficient_role",
+      );
+    }
+    return await fn(tx, { id: requested, role });
+  }) as T;
+}
+
+/**
+ * Service path: runs `fn` as `service_role` (bypasses RLS). For cron jobs, webhooks
+ * and admin scripts only; every query in `fn` must filter by tenant itself.
+ */
+export async function withServiceTx<T>(sql: Sql, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return await sql.begin(async (tx) => {
+    await tx`select set_config('role', 'service_role', true),
+      set_config('request.jwt.claims', '{"role":"service_role"}', true)`;
+    return await fn(tx);
+  }) as T;
+}
