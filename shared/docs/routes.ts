@@ -49,7 +49,7 @@ const swaggerPage = (specUrl: string, assets: string) =>
 <body><div id="swagger-ui"></div>
 <script src="${assets}/swagger-ui-bundle.js"></script>
 <script>window.ui = SwaggerUIBundle({ url: ${JSON.stringify(specUrl)}, dom_id: "#swagger-ui",
-  persistAuthorization: true, deepLinking: true });</script>
+  persistAuthorization: true, deepLinking: true, validatorUrl: null });</script>
 </body></html>`;
 
 const redocPage = (specUrl: string, assets: string) =>

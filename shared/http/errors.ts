@@ -135,6 +135,13 @@ export function toApiError(error: unknown): ApiError {
     if (status === 413) {
       return new ApiError(413, "payload_too_large", "La requête est trop volumineuse.");
     }
+    if (status === 415) {
+      return new ApiError(
+        415,
+        "unsupported_media_type",
+        "Le corps doit être envoyé en JSON (Content-Type: application/json).",
+      );
+    }
     return new ApiError(
       (status >= 500 ? 500 : status) as ErrorStatus,
       status === 401 ? "unauthenticated" : "http_error",

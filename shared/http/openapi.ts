@@ -25,6 +25,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: "Introuvable (y compris les objets d'une autre boutique).",
   409: "Conflit avec l'état actuel.",
   413: "Corps de requête trop volumineux.",
+  415: "Corps qui n'est pas du JSON.",
   422: "Valeur refusée par une règle métier.",
   429: "Trop de requêtes.",
 };

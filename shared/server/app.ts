@@ -49,7 +49,11 @@ export function createLocalServer(deps: Deps, extra: LocalApps = {}): Hono<AppEn
     const target = functions[name];
     const url = new URL(c.req.raw.url);
     url.pathname = path;
-    return target.fetch(new Request(url, c.req.raw), c.env);
+    const { method, headers, body } = c.req.raw;
+    // A fresh request (not `new Request(url, raw)`): copying the raw request's signal
+    // would trip Deno.serve's legacy-abort warning on every call.
+    const init = { method, headers, body, duplex: "half" } as RequestInit;
+    return target.fetch(new Request(url, init), c.env);
   };
 
   app.all("/functions/v1/:name{[a-z0-9_-]+}/*", (c) => {

@@ -68,7 +68,10 @@ const createTenant = createRoute({
   security: bearer,
   middleware: [requireUser] as const,
   request: { body: body(CreateTenantSchema) },
-  responses: { 201: json(TenantSchema, "Boutique créée"), ...errorResponses(...AUTHED_ERRORS) },
+  responses: {
+    201: json(TenantSchema, "Boutique créée"),
+    ...errorResponses(...AUTHED_ERRORS, 415),
+  },
 });
 
 const listMembers = createRoute({
@@ -95,7 +98,7 @@ const changeRole = createRoute({
   request: { params: MemberParams, body: body(ChangeRoleSchema) },
   responses: {
     200: json(MembershipSchema, "Rôle modifié"),
-    ...errorResponses(...AUTHED_ERRORS, 404, 409),
+    ...errorResponses(...AUTHED_ERRORS, 404, 409, 415),
   },
 });
 
@@ -120,7 +123,7 @@ const createInvitation = createRoute({
   request: { params: TenantIdParams, body: body(CreateInvitationSchema) },
   responses: {
     201: json(CreatedInvitationSchema, "Invitation créée ; le jeton n'est montré qu'ici"),
-    ...errorResponses(...AUTHED_ERRORS, 422),
+    ...errorResponses(...AUTHED_ERRORS, 415, 422),
   },
 });
 
@@ -159,7 +162,7 @@ const acceptInvitation = createRoute({
   request: { body: body(AcceptInvitationSchema) },
   responses: {
     200: json(MembershipSchema, "Vous êtes membre"),
-    ...errorResponses(...AUTHED_ERRORS, 404, 409),
+    ...errorResponses(...AUTHED_ERRORS, 404, 409, 415),
   },
 });
 

@@ -1,0 +1,40 @@
+/**
+ * Every tenant table, for the cross-tenant attack suite (tests/isolation.test.ts) —
+ * adding a table to the suite is adding one entry here.
+ *
+ * `key` is the column holding the tenant id; `row(tenantId, userId)` builds a valid
+ * row for that tenant; `set` is an update an attacker would like to make.
+ *
+ * @module
+ */
+
+/** How the attack suite writes to one tenant table. */
+export type TenantTable = {
+  table: string;
+  key: string;
+  row: (tenantId: string, userId: string) => Record<string, unknown>;
+  set: Record<string, unknown>;
+};
+
+const token = () => crypto.randomUUID().replaceAll("-", "");
+
+export const TENANT_TABLES: TenantTable[] = [
+  {
+    table: "tenants",
+    key: "id",
+    row: (t) => ({ id: t, name: "Boutique pirate" }),
+    set: { name: "Piraté" },
+  },
+  {
+    table: "memberships",
+    key: "tenant_id",
+    row: (t, u) => ({ tenant_id: t, user_id: u, role: "owner" }),
+    set: { role: "owner" },
+  },
+  {
+    table: "invitations",
+    key: "tenant_id",
+    row: (t) => ({ tenant_id: t, email: "pirate@example.sn", role: "owner", token_hash: token() }),
+    set: { revoked_at: "2026-01-01T00:00:00Z" },
+  },
+];
