@@ -23,6 +23,7 @@ const EnvSchema = z.object({
   SUPABASE_DB_URL: z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres://")
     .optional(),
   PGLITE_DATA_DIR: z.string().min(1).default(".data/pglite"),
+  PGLITE_PORT: z.coerce.number().int().min(0).max(65535).default(54322),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   SUPABASE_URL: z.url().default("http://localhost:8000"),
   SUPABASE_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
@@ -45,6 +46,8 @@ export type Config = {
   /** Real Postgres URL, or undefined for the embedded PGlite database. */
   databaseUrl: string | undefined;
   pgliteDataDir: string;
+  /** Loopback port of the embedded database's socket (psql can connect there); 0 = any. */
+  pglitePort: number;
   databasePoolMax: number;
   supabaseUrl: string;
   jwtSecret: string | undefined;
@@ -107,6 +110,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     port: e.PORT,
     databaseUrl: e.DATABASE_URL ?? e.SUPABASE_DB_URL,
     pgliteDataDir: e.PGLITE_DATA_DIR,
+    pglitePort: e.PGLITE_PORT,
     databasePoolMax: e.DATABASE_POOL_MAX,
     supabaseUrl,
     jwtSecret,

@@ -52,7 +52,9 @@ export function createClient(url: string, options: { max?: number } = {}): Sql {
  * of two connections' extended-protocol queries.
  */
 export async function openDatabase(
-  config: Pick<Config, "databaseUrl" | "pgliteDataDir" | "databasePoolMax">,
+  config: Pick<Config, "databaseUrl" | "pgliteDataDir" | "databasePoolMax"> & {
+    pglitePort?: number;
+  },
   options: { allowEmbedded?: boolean } = {},
 ): Promise<Database> {
   if (!config.databaseUrl && options.allowEmbedded === false) {
@@ -64,7 +66,7 @@ export async function openDatabase(
     const sql = createClient(config.databaseUrl, { max: config.databasePoolMax });
     return { sql, mode: "postgres", url: config.databaseUrl, close: () => sql.end({ timeout: 5 }) };
   }
-  const embedded = await startEmbedded(config.pgliteDataDir);
+  const embedded = await startEmbedded(config.pgliteDataDir, config.pglitePort ?? 0);
   const sql = createClient(embedded.url, { max: 1 });
   return {
     sql,
