@@ -292,11 +292,21 @@ Deno.test("a tenant claim or X-Tenant-Id naming another tenant is 403, not data"
     { revoked: string | null }[]
   >`select revoked_at as revoked from public.invitations where id = ${bInvitation}`;
   assert.equal(revoked, null, "B's invitation untouched");
+  for (const [method, path] of [["GET", "/api/v1/me"], ["GET", "/api/v1/tenants"]]) {
+    const stale = await call<{ error: { code: string } }>(stack.url, method, path, {
+      token: claimingB,
+    });
+    assert.equal(stale.status, 403, `${path} with a foreign tenant claim`);
+    assert.equal(stale.body.error.code, "not_a_member");
+  }
+  const noClaim = await tokenFor(stack.config, A.owner);
   const me = await call<{ current_tenant: unknown; tenants: { id: string }[] }>(
     stack.url,
     "GET",
     "/api/v1/me",
-    { token: claimingB },
+    {
+      token: noClaim,
+    },
   );
   assert.equal(me.status, 200);
   assert.equal(me.body.current_tenant, null);
@@ -322,8 +332,8 @@ Deno.test("SQL in strings is data, not SQL", async () => {
   });
   assert.equal(
     injectedHeader.status,
-    200,
-    "/me ignores a malformed X-Tenant-Id beyond naming no current tenant",
+    400,
+    "a malformed X-Tenant-Id is a 400",
   );
   const injectedPath = await call(
     stack.url,

@@ -23,17 +23,28 @@ export function roleAtLeast(role: TenantRole, min: TenantRole): boolean {
   return RANK[role] >= RANK[min];
 }
 
-/** Runs `fn` as the authenticated user, under RLS, without selecting a tenant. */
+/**
+ * Runs `fn` as the authenticated user, under RLS, for routes that are not about one
+ * tenant (my profile, my tenants, creating a tenant). A tenant the request still names
+ * (`tenantId` from `X-Tenant-Id`, or the token's `tenant_id` claim) must be one of the
+ * user's: otherwise 403, as on tenant routes — a stale or foreign tenant claim is never
+ * silently ignored. Returns the verified tenant, if any, alongside.
+ */
 export async function withUserTx<T>(
   sql: Sql,
   claims: AccessClaims,
-  fn: (tx: Tx) => Promise<T>,
+  tenantId: string | undefined,
+  fn: (tx: Tx, tenant: TenantContext | null) => Promise<T>,
 ): Promise<T> {
-  return await sql.begin(async (tx) => {
-    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
-      set_config('role', 'authenticated', true)`;
-    return await fn(tx);
-  }) as T;
+  const requested = tenantId ?? claims.tenant_id;
+  if (!requested) {
+    return await sql.begin(async (tx) => {
+      await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
+        set_config('role', 'authenticated', true)`;
+      return await fn(tx, null);
+    }) as T;
+  }
+  return await inTenant(sql, claims, requested, "viewer", fn);
 }
 
 /**
@@ -56,6 +67,16 @@ export async function withTenantTx<T>(
       "no_tenant",
     );
   }
+  return await inTenant(sql, claims, requested, minRole, fn);
+}
+
+async function inTenant<T>(
+  sql: Sql,
+  claims: AccessClaims,
+  requested: string,
+  minRole: TenantRole,
+  fn: (tx: Tx, tenant: TenantContext) => Promise<T>,
+): Promise<T> {
   if (!UUID.test(requested)) {
     throw errors.badRequest("Identifiant de boutique invalide.", {
       field: "X-Tenant-Id",
@@ -64,6 +85,7 @@ export async function withTenantTx<T>(
   }
   return await sql.begin(async (tx) => {
     const scoped = JSON.stringify({ ...claims, tenant_id: requested, tenant_role: null });
+    // Pipelined: one round trip for claims + role switch + membership lookup.
     const [, [membership]] = await Promise.all([
       tx`select set_config('request.jwt.claims', ${scoped}, true),
         set_config('role', 'authenticated', true)`,

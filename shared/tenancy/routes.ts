@@ -8,6 +8,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireUser } from "../auth/middleware.ts";
+import type { Tx } from "../db/client.ts";
 import { withTenantTx, withUserTx } from "../db/tx.ts";
 import type { Deps } from "../http/context.ts";
 import { errors } from "../http/errors.ts";
@@ -168,6 +169,17 @@ const acceptInvitation = createRoute({
 
 type TenantRow = z.infer<typeof TenantSchema>;
 
+/** The caller's tenants with their role, oldest membership first. */
+async function myTenants(tx: Tx, userId: string): Promise<TenantRow[]> {
+  return [
+    ...await tx<TenantRow[]>`
+      select t.id, t.name, t.currency, t.timezone, m.role, t.created_at
+      from public.tenants t join public.memberships m on m.tenant_id = t.id
+      where m.user_id = ${userId}
+      order by m.created_at, t.id`,
+  ];
+}
+
 /** Routes of the tenancy API (mounted under /v1 by the api function). */
 export function tenancyRoutes(deps: Deps) {
   const { sql } = deps.db;
@@ -175,36 +187,34 @@ export function tenancyRoutes(deps: Deps) {
 
   app.openapi(me, async (c) => {
     const claims = c.get("claims");
-    const tenants = await withUserTx(sql, claims, (tx) =>
-      tx<TenantRow[]>`
-        select t.id, t.name, t.currency, t.timezone, m.role, t.created_at
-        from public.tenants t join public.memberships m on m.tenant_id = t.id
-        where m.user_id = ${claims.sub}
-        order by m.created_at, t.id`);
-    const wanted = c.get("tenantId") ?? claims.tenant_id;
-    const current = tenants.find((t) => t.id === wanted);
+    const { tenants, current } = await withUserTx(
+      sql,
+      claims,
+      c.get("tenantId"),
+      async (tx, current) => ({ tenants: await myTenants(tx, claims.sub), current }),
+    );
     return c.json({
       user_id: claims.sub,
       email: claims.email ?? null,
-      current_tenant: current ? { id: current.id, role: current.role! } : null,
-      tenants: [...tenants],
+      current_tenant: current,
+      tenants,
     }, 200);
   });
 
   app.openapi(listTenants, async (c) => {
     const claims = c.get("claims");
-    const rows = await withUserTx(sql, claims, (tx) =>
-      tx<TenantRow[]>`
-        select t.id, t.name, t.currency, t.timezone, m.role, t.created_at
-        from public.tenants t join public.memberships m on m.tenant_id = t.id
-        where m.user_id = ${claims.sub}
-        order by m.created_at, t.id`);
-    return c.json({ data: [...rows] }, 200);
+    const data = await withUserTx(
+      sql,
+      claims,
+      c.get("tenantId"),
+      (tx) => myTenants(tx, claims.sub),
+    );
+    return c.json({ data }, 200);
   });
 
   app.openapi(createTenant, async (c) => {
     const input = c.req.valid("json");
-    const [row] = await withUserTx(sql, c.get("claims"), (tx) =>
+    const [row] = await withUserTx(sql, c.get("claims"), c.get("tenantId"), (tx) =>
       tx<TenantRow[]>`
         select t.id, t.name, t.currency, t.timezone, 'owner'::text as role, t.created_at
         from public.create_tenant(${input.name}, ${input.currency}, ${input.timezone}) t`);
@@ -314,6 +324,7 @@ export function tenancyRoutes(deps: Deps) {
     const [row] = await withUserTx(
       sql,
       c.get("claims"),
+      c.get("tenantId"),
       (tx) =>
         tx<z.infer<typeof MembershipSchema>[]>`
         select tenant_id, user_id, role, created_at from public.accept_invitation(${token})`,
