@@ -31,6 +31,9 @@ const [{ id: bInvitation }] = await sql<{ id: string }[]>`
   insert into public.invitations (tenant_id, email, role, token_hash)
   values (${B.id}, 'invite-b@example.sn', 'viewer', ${crypto.randomUUID()}) returning id`;
 assert.ok(bInvitation);
+await sql`insert into public.categories (tenant_id, name) values (${B.id}, 'Épicerie B')`;
+await sql`insert into public.suppliers (tenant_id, name) values (${B.id}, 'Fournisseur B')`;
+await sql`insert into public.products (tenant_id, sku, name) values (${B.id}, 'RIZ-B', 'Riz B')`;
 
 type Actor = {
   name: string;

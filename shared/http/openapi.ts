@@ -41,7 +41,7 @@ export function errorResponses(...statuses: number[]) {
 }
 
 /** Standard errors of an authenticated route. */
-export const AUTHED_ERRORS = [400, 401, 403, 413, 429] as const;
+export const AUTHED_ERRORS = [400, 401, 403, 413] as const;
 
 /** Security requirement of user routes. */
 export const bearer = [{ bearerAuth: [] }];

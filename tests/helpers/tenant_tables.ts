@@ -37,4 +37,28 @@ export const TENANT_TABLES: TenantTable[] = [
     row: (t) => ({ tenant_id: t, email: "pirate@example.sn", role: "owner", token_hash: token() }),
     set: { revoked_at: "2026-01-01T00:00:00Z" },
   },
+  {
+    table: "locations",
+    key: "tenant_id",
+    row: (t) => ({ tenant_id: t, name: `Dépôt ${token()}` }),
+    set: { name: "Piraté" },
+  },
+  {
+    table: "categories",
+    key: "tenant_id",
+    row: (t) => ({ tenant_id: t, name: `Cat ${token()}` }),
+    set: { name: "Piraté" },
+  },
+  {
+    table: "suppliers",
+    key: "tenant_id",
+    row: (t) => ({ tenant_id: t, name: "Fournisseur pirate" }),
+    set: { name: "Piraté" },
+  },
+  {
+    table: "products",
+    key: "tenant_id",
+    row: (t) => ({ tenant_id: t, sku: `P-${token()}`, name: "Produit pirate" }),
+    set: { sale_price_xof: 1 },
+  },
 ];
