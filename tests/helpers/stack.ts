@@ -55,17 +55,21 @@ export async function freshPostgresDatabase(
       await reserved`select pg_advisory_lock(hashtext('digiboost.test-template'))`;
       const [exists] = await reserved`select 1 from pg_database where datname = ${template}`;
       if (!exists) {
-        await reserved.unsafe(`create database "${template}"`);
-        const url = withDatabase(serverUrl, template);
-        const sql = createClient(url, { max: 1 });
+        // Built under a scratch name and renamed once migrated, so a run killed halfway
+        // never leaves a half-migrated template behind for the next run to clone.
+        const building = `${template}_building`;
+        await reserved.unsafe(`drop database if exists "${building}" with (force)`);
+        await reserved.unsafe(`create database "${building}"`);
+        const sql = createClient(withDatabase(serverUrl, building), { max: 1 });
         try {
           await migrate(sql);
         } catch (error) {
           await sql.end();
-          await reserved.unsafe(`drop database "${template}"`);
+          await reserved.unsafe(`drop database if exists "${building}" with (force)`);
           throw error;
         }
         await sql.end();
+        await reserved.unsafe(`alter database "${building}" rename to "${template}"`);
       }
       await reserved.unsafe(`create database "${name}" template "${template}"`);
       await reserved`select pg_advisory_unlock(hashtext('digiboost.test-template'))`;
