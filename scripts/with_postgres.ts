@@ -85,10 +85,13 @@ const log = `${dir}/postgres.log`;
 if (asRoot) await run(["chown", "postgres:", dir]);
 
 let started = false;
-let cleaned = false;
-async function cleanup(): Promise<void> {
-  if (cleaned) return;
-  cleaned = true;
+let cleaning: Promise<void> | undefined;
+/** Stops the server and removes the folder; every caller waits for the same run. */
+function cleanup(): Promise<void> {
+  cleaning ??= stopAndRemove();
+  return cleaning;
+}
+async function stopAndRemove(): Promise<void> {
   if (started) {
     await run(asOwner([`${bin}/pg_ctl`, "-D", data, "-m", "immediate", "-w", "stop"]), { cwd: dir })
       .catch((error) => console.error(`with_postgres: ${error.message}`));
@@ -100,8 +103,14 @@ async function cleanup(): Promise<void> {
   await Deno.remove(dir, { recursive: true }).catch(() => undefined);
 }
 
+let child: Deno.ChildProcess | undefined;
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   Deno.addSignalListener(signal, async () => {
+    try {
+      child?.kill(signal);
+    } catch {
+      // already gone
+    }
     await cleanup();
     Deno.exit(130);
   });
@@ -169,7 +178,7 @@ try {
     await run([`${bin}/psql`, url, "-X", "-q", "-c", "create extension pg_cron"]);
   }
   console.error(`with_postgres: Postgres (${bin}) on ${url}, data in ${data}`);
-  const child = new Deno.Command(Deno.args[0], {
+  child = new Deno.Command(Deno.args[0], {
     args: Deno.args.slice(1),
     env: {
       DATABASE_URL: url,
