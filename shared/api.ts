@@ -5,6 +5,7 @@
  * @module
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { catalogueRoutes } from "./catalogue/routes.ts";
 import { mountDocs } from "./docs/routes.ts";
 import type { AppEnv, Deps } from "./http/context.ts";
 import {
@@ -32,6 +33,7 @@ export function createApiApp(deps: Deps): OpenAPIHono<AppEnv> {
 
   const v1 = createRouter();
   v1.route("/", tenancyRoutes(deps));
+  v1.route("/", catalogueRoutes(deps));
   mountDocs(v1, { title: "Digiboost PME API", version: API_VERSION });
   app.route("/v1", v1);
   return app;

@@ -94,6 +94,14 @@ Deno.test("openapi.json documents every route with its auth and its errors", asy
     "get /tenants/{tenant_id}/invitations",
     "delete /tenants/{tenant_id}/invitations/{invitation_id}",
     "post /invitations/accept",
+    ...["products", "categories", "suppliers", "locations"].flatMap((resource) => [
+      `get /${resource}`,
+      `post /${resource}`,
+      `get /${resource}/{id}`,
+      `patch /${resource}/{id}`,
+      `delete /${resource}/{id}`,
+      `post /${resource}/{id}/restore`,
+    ]),
   ];
   const documented = Object.entries(body.paths).flatMap(([path, ops]) =>
     Object.keys(ops).map((m) => `${m} ${path}`)

@@ -106,3 +106,70 @@ export async function call<T = Record<string, unknown>>(
   }
   return { status: response.status, body: body as T, headers: response.headers };
 }
+
+/** Column values for a catalogue row made by a fixture. */
+export type CatalogueValues = Record<string, string | number | boolean | null>;
+
+async function insertCatalogueRow(
+  sql: Sql,
+  table: "products" | "categories" | "suppliers" | "locations",
+  row: CatalogueValues,
+): Promise<{ id: string; name: string }> {
+  const [created] = await sql<{ id: string; name: string }[]>`
+    insert into ${sql(`public.${table}`)} ${sql(row)} returning id, name`;
+  return created;
+}
+
+/** Inserts a category in `tenantId` (a fresh name unless given). */
+export function createCategory(sql: Sql, tenantId: string, values: CatalogueValues = {}) {
+  return insertCatalogueRow(sql, "categories", {
+    tenant_id: tenantId,
+    name: `Catégorie ${suffix()}`,
+    ...values,
+  });
+}
+
+/** Inserts a supplier in `tenantId`. */
+export function createSupplier(sql: Sql, tenantId: string, values: CatalogueValues = {}) {
+  return insertCatalogueRow(sql, "suppliers", {
+    tenant_id: tenantId,
+    name: `Fournisseur ${suffix()}`,
+    ...values,
+  });
+}
+
+/** Inserts a location in `tenantId` (a shop unless `kind` is given). */
+export function createLocation(sql: Sql, tenantId: string, values: CatalogueValues = {}) {
+  return insertCatalogueRow(sql, "locations", {
+    tenant_id: tenantId,
+    name: `Emplacement ${suffix()}`,
+    ...values,
+  });
+}
+
+/** Inserts a product in `tenantId` (a fresh SKU and name unless given). */
+export async function createProduct(
+  sql: Sql,
+  tenantId: string,
+  values: CatalogueValues = {},
+): Promise<{ id: string; name: string; sku: string }> {
+  const sku = `SKU-${suffix()}`;
+  const row = await insertCatalogueRow(sql, "products", {
+    tenant_id: tenantId,
+    sku,
+    name: `Produit ${sku}`,
+    ...values,
+  });
+  return { ...row, sku: String(values.sku ?? sku) };
+}
+
+/** A tenant with one user of each role and an access token for each, scoped to it. */
+export async function createTenantWithTokens(sql: Sql, config: Config) {
+  const t = await createTenantWithRoles(sql);
+  return {
+    t,
+    owner: await tokenFor(config, t.owner, { tenant_id: t.id }),
+    manager: await tokenFor(config, t.manager, { tenant_id: t.id }),
+    viewer: await tokenFor(config, t.viewer, { tenant_id: t.id }),
+  };
+}

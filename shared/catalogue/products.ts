@@ -1,0 +1,151 @@
+/**
+ * Products API: list (search by name, SKU or barcode; filters by category, supplier,
+ * active, archived; sort), get, create, update, archive or delete, restore.
+ *
+ * Stock columns and the "low stock only" filter come with the stock ledger.
+ *
+ * @module
+ */
+import type { z } from "@hono/zod-openapi";
+import type { Tx } from "../db/client.ts";
+import type { Deps } from "../http/context.ts";
+import { errors } from "../http/errors.ts";
+import { createRouter } from "../http/openapi.ts";
+import { crudRoutes } from "./crud.ts";
+import {
+  CreateProductSchema,
+  PRODUCT_SORTS,
+  ProductListQuery,
+  ProductSchema,
+  UpdateProductSchema,
+} from "./schemas.ts";
+import {
+  archiveOne,
+  deleteOne,
+  findOne,
+  type Fragment,
+  insertOne,
+  inTenant,
+  listPage,
+  type Resource,
+  restoreOne,
+  updateOne,
+} from "./store.ts";
+
+type Product = z.infer<typeof ProductSchema>;
+
+/** The products table as the shared catalogue SQL sees it. */
+export const products: Resource<Product, typeof PRODUCT_SORTS[number]> = {
+  table: (tx) => tx`public.products`,
+  // Amounts are bigint; as float8 they arrive as exact JS numbers (≤ 10^12 < 2^53).
+  columns: (tx) =>
+    tx`id, sku, name, category_id, unit, barcode,
+    sale_price_xof::float8 as sale_price_xof, unit_cost_xof::float8 as unit_cost_xof,
+    reorder_point, max_stock, lead_time_days, supplier_id, active,
+    archived_at, created_at, updated_at`,
+  sorts: {
+    name: (tx) => tx`name_search`,
+    sku: (tx) => tx`lower(sku)`,
+    sale_price_xof: (tx) => tx`sale_price_xof`,
+    unit_cost_xof: (tx) => tx`unit_cost_xof`,
+    created_at: (tx) => tx`created_at`,
+    updated_at: (tx) => tx`updated_at`,
+  },
+  notFound: () => errors.notFound("Produit introuvable.", "product_not_found"),
+  inUse: () =>
+    errors.conflict(
+      "product_in_use",
+      "Ce produit a un historique (mouvements, commandes) : archivez-le au lieu de le supprimer.",
+    ),
+};
+
+const routes = crudRoutes({
+  path: "/products",
+  tag: "Produits",
+  item: ProductSchema,
+  create: CreateProductSchema,
+  patch: UpdateProductSchema,
+  query: ProductListQuery,
+  summaries: {
+    list: "Produits : recherche (nom, référence, code-barres), filtres, tri, pagination",
+    get: "Un produit",
+    create: "Créer un produit (managers)",
+    update: "Modifier un produit (managers) ; seuls les champs fournis changent",
+    remove: "Archiver un produit, ou le supprimer s'il n'a aucun historique (managers)",
+    restore: "Restaurer un produit archivé (managers)",
+  },
+});
+
+/**
+ * The product list's own filters, as SQL starting with `and` (or nothing): `q` in the
+ * folded name or the SKU, or the exact barcode; category, supplier, active.
+ */
+function productFilters(tx: Tx, query: z.output<typeof ProductListQuery>): Fragment {
+  const search = query.q
+    ? tx`and (name_search like app.search_pattern(${query.q})
+      or lower(sku) like app.search_pattern(${query.q}) or barcode = ${query.q})`
+    : tx``;
+  return tx`${search}
+    ${query.category_id ? tx`and category_id = ${query.category_id}` : tx``}
+    ${query.supplier_id ? tx`and supplier_id = ${query.supplier_id}` : tx``}
+    ${query.active === undefined ? tx`` : tx`and active = ${query.active}`}`;
+}
+
+/** Routes of the products API (mounted under /v1). */
+export function productRoutes(deps: Deps) {
+  const { sql } = deps.db;
+  const app = createRouter();
+
+  app.openapi(routes.list, async (c) => {
+    const query = c.req.valid("query");
+    const page = await inTenant(
+      sql,
+      c,
+      "viewer",
+      (tx, t) => listPage(tx, products, t.id, query, (tx) => productFilters(tx, query)),
+    );
+    return c.json(page, 200);
+  });
+
+  app.openapi(routes.get, async (c) => {
+    const { id } = c.req.valid("param");
+    const row = await inTenant(sql, c, "viewer", (tx, t) => findOne(tx, products, t.id, id));
+    return c.json(row, 200);
+  });
+
+  app.openapi(routes.create, async (c) => {
+    const input = c.req.valid("json");
+    const row = await inTenant(sql, c, "manager", (tx, t) => insertOne(tx, products, t.id, input));
+    return c.json(row, 201);
+  });
+
+  app.openapi(routes.update, async (c) => {
+    const { id } = c.req.valid("param");
+    const input = c.req.valid("json");
+    const row = await inTenant(
+      sql,
+      c,
+      "manager",
+      (tx, t) => updateOne(tx, products, t.id, id, input),
+    );
+    return c.json(row, 200);
+  });
+
+  app.openapi(routes.remove, async (c) => {
+    const { id } = c.req.valid("param");
+    if (c.req.valid("query").hard === "true") {
+      await inTenant(sql, c, "manager", (tx, t) => deleteOne(tx, products, t.id, id), products);
+      return c.body(null, 204);
+    }
+    const row = await inTenant(sql, c, "manager", (tx, t) => archiveOne(tx, products, t.id, id));
+    return c.json(row, 200);
+  });
+
+  app.openapi(routes.restore, async (c) => {
+    const { id } = c.req.valid("param");
+    const row = await inTenant(sql, c, "manager", (tx, t) => restoreOne(tx, products, t.id, id));
+    return c.json(row, 200);
+  });
+
+  return app;
+}
