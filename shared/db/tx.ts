@@ -85,15 +85,20 @@ async function inTenant<T>(
   }
   return await sql.begin(async (tx) => {
     const scoped = JSON.stringify({ ...claims, tenant_id: requested, tenant_role: null });
-    // Pipelined: one round trip for claims + role switch + membership lookup.
-    const [, [membership]] = await Promise.all([
-      tx`select set_config('request.jwt.claims', ${scoped}, true),
-        set_config('role', 'authenticated', true)`,
-      tx<{ role: TenantRole | null }[]>`
-        select r.role, set_config('request.jwt.claims',
-          jsonb_set(${scoped}::text::jsonb, '{tenant_role}', to_jsonb(r.role))::text, true)
-        from (select app.current_tenant_role() as role) r`,
-    ]);
+    // One statement: claims + role switch, then the membership lookup, which reads from
+    // `session` and so runs after it. (Two pipelined statements cost a second server
+    // flush and client wake-up; see docs/benchmarks.md.) `materialized` keeps the lookup
+    // from being inlined into both output columns, which would run it twice.
+    const [membership] = await tx<{ role: TenantRole | null }[]>`
+      with session as materialized (
+        select set_config('request.jwt.claims', ${scoped}, true) as claims,
+          set_config('role', 'authenticated', true) as role
+      ), membership as materialized (
+        select app.current_tenant_role() as role from session
+      )
+      select m.role, set_config('request.jwt.claims',
+        jsonb_set(${scoped}::text::jsonb, '{tenant_role}', to_jsonb(m.role))::text, true)
+      from membership m`;
     const role = membership?.role;
     if (!role) {
       throw errors.forbidden("Vous n'êtes pas membre de cette boutique.", "not_a_member");
