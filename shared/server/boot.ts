@@ -37,7 +37,9 @@ export async function bootLocal(config: Config, db?: Database): Promise<LocalSta
   const migrations = await migrate(database.sql);
   if (config.seedDemo) await seedDemo(database);
   const deps = createDeps(config, database);
-  const app = createLocalServer(deps, { auth: createAuthApp(deps) });
+  // The local auth subset signs HS256 tokens: without a secret (JWKS only, i.e. tokens
+  // come from a hosted Supabase Auth) it is not mounted and /auth/v1 is a 404.
+  const app = createLocalServer(deps, { auth: config.jwtSecret ? createAuthApp(deps) : undefined });
   return {
     deps,
     db: database,

@@ -55,6 +55,10 @@ create table public.invitations (
   check (expires_at > created_at)
 );
 create index invitations_tenant_id_idx on public.invitations (tenant_id, created_at desc);
+-- Foreign keys to auth.users get an index each, so deleting a user does not scan.
+create index invitations_invited_by_idx on public.invitations (invited_by);
+create index invitations_accepted_by_idx on public.invitations (accepted_by);
+create index tenants_created_by_idx on public.tenants (created_by);
 
 alter table public.tenants enable row level security;
 alter table public.memberships enable row level security;
@@ -112,7 +116,7 @@ $$;
 -- Raises an application error: `code` is the stable English code, `message` the
 -- French text for the user; the SQLSTATE class DG carries the HTTP status.
 create function app.raise_error(status integer, code text, message text) returns void
-language plpgsql as $$
+language plpgsql set search_path = '' as $$
 begin
   raise exception using
     errcode = 'DG' || lpad(status::text, 3, '0'),
@@ -125,7 +129,7 @@ $$;
 -- Triggers
 -- ===========================================================================
 create function app.touch_updated_at() returns trigger
-language plpgsql as $$
+language plpgsql set search_path = '' as $$
 begin
   new.updated_at := now();
   return new;
@@ -275,7 +279,7 @@ $$;
 -- Custom access token hook (Supabase Auth calls it as supabase_auth_admin)
 -- ===========================================================================
 create function public.custom_access_token_hook(event jsonb) returns jsonb
-language plpgsql stable as $$
+language plpgsql stable set search_path = '' as $$
 declare
   claims jsonb := coalesce(event -> 'claims', '{}'::jsonb);
   v_tenant uuid;
