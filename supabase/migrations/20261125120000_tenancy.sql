@@ -67,33 +67,53 @@ alter table public.invitations enable row level security;
 -- ===========================================================================
 -- Helper functions (security definer, empty search_path, as Supabase advises)
 -- ===========================================================================
+-- The three helpers every tenant request calls are PL/pgSQL, not SQL: a security
+-- definer SQL function with `set search_path` is never inlined and, before Postgres 18,
+-- is parsed and planned again in every statement that calls it (~110–300 µs on
+-- Postgres 15), while PL/pgSQL keeps its plans for the session (~20 µs). See
+-- docs/benchmarks.md (`deno task bench:rls`).
 
 -- The tenant named by the `tenant_id` claim, or null when the caller is not a member
 -- of it. Policies compare `tenant_id = (select app.current_tenant_id())` so Postgres
 -- evaluates it once per statement.
 create function app.current_tenant_id() returns uuid
-language sql stable security definer set search_path = '' as $$
-  select m.tenant_id
-  from public.memberships m
-  where m.user_id = auth.uid()
-    and m.tenant_id = case
-      when (auth.jwt() ->> 'tenant_id') ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-      then (auth.jwt() ->> 'tenant_id')::uuid
-    end
+language plpgsql stable security definer set search_path = '' as $$
+declare
+  v_claim text := auth.jwt() ->> 'tenant_id';
+begin
+  if v_claim is null
+    or v_claim !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+    return null;
+  end if;
+  return (
+    select m.tenant_id from public.memberships m
+    where m.user_id = auth.uid() and m.tenant_id = v_claim::uuid
+  );
+end
 $$;
 
 -- The caller's role in the current tenant (from memberships, never from the claim).
 create function app.current_tenant_role() returns public.tenant_role
-language sql stable security definer set search_path = '' as $$
-  select m.role
-  from public.memberships m
-  where m.user_id = auth.uid() and m.tenant_id = app.current_tenant_id()
+language plpgsql stable security definer set search_path = '' as $$
+declare
+  v_tenant uuid := app.current_tenant_id();
+begin
+  if v_tenant is null then
+    return null;
+  end if;
+  return (
+    select m.role from public.memberships m
+    where m.user_id = auth.uid() and m.tenant_id = v_tenant
+  );
+end
 $$;
 
 -- True when the caller holds at least `min_role` in the current tenant.
 create function app.has_current_role(min_role public.tenant_role) returns boolean
-language sql stable security definer set search_path = '' as $$
-  select coalesce(app.current_tenant_role() >= min_role, false)
+language plpgsql stable security definer set search_path = '' as $$
+begin
+  return coalesce(app.current_tenant_role() >= min_role, false);
+end
 $$;
 
 -- True when the caller holds at least `min_role` in the given tenant (any tenant the
