@@ -10,8 +10,8 @@ import type { z } from "@hono/zod-openapi";
 import type { Tx } from "../db/client.ts";
 import type { Deps } from "../http/context.ts";
 import { errors } from "../http/errors.ts";
-import { createRouter } from "../http/openapi.ts";
 import { crudRoutes } from "./crud.ts";
+import { resourceRouter } from "./router.ts";
 import {
   CreateLocationSchema,
   LocationListQuery,
@@ -19,18 +19,7 @@ import {
   NAME_SORTS,
   UpdateLocationSchema,
 } from "./schemas.ts";
-import {
-  archiveOne,
-  deleteOne,
-  findOne,
-  insertOne,
-  inTenant,
-  listPage,
-  nameSearch,
-  type Resource,
-  restoreOne,
-  updateOne,
-} from "./store.ts";
+import { nameSearch, type Resource } from "./store.ts";
 
 type Location = z.infer<typeof LocationSchema>;
 
@@ -76,62 +65,13 @@ const routes = crudRoutes({
 
 /** Routes of the locations API (mounted under /v1). */
 export function locationRoutes(deps: Deps) {
-  const { sql } = deps.db;
-  const app = createRouter();
-
-  app.openapi(routes.list, async (c) => {
-    const query = c.req.valid("query");
-    const filters = (tx: Tx) =>
-      tx`${nameSearch(tx, query.q)} ${query.kind ? tx`and kind = ${query.kind}` : tx``}`;
-    const page = await inTenant(
-      sql,
-      c,
-      "viewer",
-      (tx, t) => listPage(tx, locations, t.id, query, filters),
-    );
-    return c.json(page, 200);
+  return resourceRouter(deps, {
+    resource: locations,
+    routes,
+    filters: (tx, query) =>
+      tx`${nameSearch(tx, query.q)} ${query.kind ? tx`and kind = ${query.kind}` : tx``}`,
+    beforeWrite: async (tx, tenantId, input, id) => {
+      if (input.is_default) await releaseDefault(tx, tenantId, id);
+    },
   });
-
-  app.openapi(routes.get, async (c) => {
-    const { id } = c.req.valid("param");
-    const row = await inTenant(sql, c, "viewer", (tx, t) => findOne(tx, locations, t.id, id));
-    return c.json(row, 200);
-  });
-
-  app.openapi(routes.create, async (c) => {
-    const input = c.req.valid("json");
-    const row = await inTenant(sql, c, "manager", async (tx, t) => {
-      if (input.is_default) await releaseDefault(tx, t.id);
-      return await insertOne(tx, locations, t.id, input);
-    });
-    return c.json(row, 201);
-  });
-
-  app.openapi(routes.update, async (c) => {
-    const { id } = c.req.valid("param");
-    const input = c.req.valid("json");
-    const row = await inTenant(sql, c, "manager", async (tx, t) => {
-      if (input.is_default) await releaseDefault(tx, t.id, id);
-      return await updateOne(tx, locations, t.id, id, input);
-    });
-    return c.json(row, 200);
-  });
-
-  app.openapi(routes.remove, async (c) => {
-    const { id } = c.req.valid("param");
-    if (c.req.valid("query").hard === "true") {
-      await inTenant(sql, c, "manager", (tx, t) => deleteOne(tx, locations, t.id, id), locations);
-      return c.body(null, 204);
-    }
-    const row = await inTenant(sql, c, "manager", (tx, t) => archiveOne(tx, locations, t.id, id));
-    return c.json(row, 200);
-  });
-
-  app.openapi(routes.restore, async (c) => {
-    const { id } = c.req.valid("param");
-    const row = await inTenant(sql, c, "manager", (tx, t) => restoreOne(tx, locations, t.id, id));
-    return c.json(row, 200);
-  });
-
-  return app;
 }

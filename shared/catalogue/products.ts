@@ -10,8 +10,8 @@ import type { z } from "@hono/zod-openapi";
 import type { Tx } from "../db/client.ts";
 import type { Deps } from "../http/context.ts";
 import { errors } from "../http/errors.ts";
-import { createRouter } from "../http/openapi.ts";
 import { crudRoutes } from "./crud.ts";
+import { resourceRouter } from "./router.ts";
 import {
   CreateProductSchema,
   PRODUCT_SORTS,
@@ -19,18 +19,7 @@ import {
   ProductSchema,
   UpdateProductSchema,
 } from "./schemas.ts";
-import {
-  archiveOne,
-  deleteOne,
-  findOne,
-  type Fragment,
-  insertOne,
-  inTenant,
-  listPage,
-  type Resource,
-  restoreOne,
-  updateOne,
-} from "./store.ts";
+import type { Fragment, Resource } from "./store.ts";
 
 type Product = z.infer<typeof ProductSchema>;
 
@@ -93,59 +82,5 @@ function productFilters(tx: Tx, query: z.output<typeof ProductListQuery>): Fragm
 
 /** Routes of the products API (mounted under /v1). */
 export function productRoutes(deps: Deps) {
-  const { sql } = deps.db;
-  const app = createRouter();
-
-  app.openapi(routes.list, async (c) => {
-    const query = c.req.valid("query");
-    const page = await inTenant(
-      sql,
-      c,
-      "viewer",
-      (tx, t) => listPage(tx, products, t.id, query, (tx) => productFilters(tx, query)),
-    );
-    return c.json(page, 200);
-  });
-
-  app.openapi(routes.get, async (c) => {
-    const { id } = c.req.valid("param");
-    const row = await inTenant(sql, c, "viewer", (tx, t) => findOne(tx, products, t.id, id));
-    return c.json(row, 200);
-  });
-
-  app.openapi(routes.create, async (c) => {
-    const input = c.req.valid("json");
-    const row = await inTenant(sql, c, "manager", (tx, t) => insertOne(tx, products, t.id, input));
-    return c.json(row, 201);
-  });
-
-  app.openapi(routes.update, async (c) => {
-    const { id } = c.req.valid("param");
-    const input = c.req.valid("json");
-    const row = await inTenant(
-      sql,
-      c,
-      "manager",
-      (tx, t) => updateOne(tx, products, t.id, id, input),
-    );
-    return c.json(row, 200);
-  });
-
-  app.openapi(routes.remove, async (c) => {
-    const { id } = c.req.valid("param");
-    if (c.req.valid("query").hard === "true") {
-      await inTenant(sql, c, "manager", (tx, t) => deleteOne(tx, products, t.id, id), products);
-      return c.body(null, 204);
-    }
-    const row = await inTenant(sql, c, "manager", (tx, t) => archiveOne(tx, products, t.id, id));
-    return c.json(row, 200);
-  });
-
-  app.openapi(routes.restore, async (c) => {
-    const { id } = c.req.valid("param");
-    const row = await inTenant(sql, c, "manager", (tx, t) => restoreOne(tx, products, t.id, id));
-    return c.json(row, 200);
-  });
-
-  return app;
+  return resourceRouter(deps, { resource: products, routes, filters: productFilters });
 }

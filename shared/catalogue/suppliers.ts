@@ -8,8 +8,8 @@
 import type { z } from "@hono/zod-openapi";
 import type { Deps } from "../http/context.ts";
 import { errors } from "../http/errors.ts";
-import { createRouter } from "../http/openapi.ts";
 import { crudRoutes } from "./crud.ts";
+import { resourceRouter } from "./router.ts";
 import {
   CreateSupplierSchema,
   NAME_SORTS,
@@ -17,18 +17,7 @@ import {
   SupplierSchema,
   UpdateSupplierSchema,
 } from "./schemas.ts";
-import {
-  archiveOne,
-  deleteOne,
-  findOne,
-  insertOne,
-  inTenant,
-  listPage,
-  nameSearch,
-  type Resource,
-  restoreOne,
-  updateOne,
-} from "./store.ts";
+import { nameSearch, type Resource } from "./store.ts";
 
 type Supplier = z.infer<typeof SupplierSchema>;
 
@@ -70,64 +59,9 @@ const routes = crudRoutes({
 
 /** Routes of the suppliers API (mounted under /v1). */
 export function supplierRoutes(deps: Deps) {
-  const { sql } = deps.db;
-  const app = createRouter();
-
-  app.openapi(routes.list, async (c) => {
-    const query = c.req.valid("query");
-    const page = await inTenant(
-      sql,
-      c,
-      "viewer",
-      (tx, t) => listPage(tx, suppliers, t.id, query, (tx) => nameSearch(tx, query.q)),
-    );
-    return c.json(page, 200);
+  return resourceRouter(deps, {
+    resource: suppliers,
+    routes,
+    filters: (tx, query) => nameSearch(tx, query.q),
   });
-
-  app.openapi(routes.get, async (c) => {
-    const { id } = c.req.valid("param");
-    const row = await inTenant(sql, c, "viewer", (tx, t) => findOne(tx, suppliers, t.id, id));
-    return c.json(row, 200);
-  });
-
-  app.openapi(routes.create, async (c) => {
-    const input = c.req.valid("json");
-    const row = await inTenant(
-      sql,
-      c,
-      "manager",
-      (tx, t) => insertOne(tx, suppliers, t.id, input),
-    );
-    return c.json(row, 201);
-  });
-
-  app.openapi(routes.update, async (c) => {
-    const { id } = c.req.valid("param");
-    const input = c.req.valid("json");
-    const row = await inTenant(
-      sql,
-      c,
-      "manager",
-      (tx, t) => updateOne(tx, suppliers, t.id, id, input),
-    );
-    return c.json(row, 200);
-  });
-
-  app.openapi(routes.remove, async (c) => {
-    const { id } = c.req.valid("param");
-    if (c.req.valid("query").hard === "true") {
-      await inTenant(sql, c, "manager", (tx, t) => deleteOne(tx, suppliers, t.id, id), suppliers);
-      return c.body(null, 204);
-    }
-    const row = await inTenant(sql, c, "manager", (tx, t) => archiveOne(tx, suppliers, t.id, id));
-    return c.json(row, 200);
-  });
-
-  app.openapi(routes.restore, async (c) => {
-    const { id } = c.req.valid("param");
-    const row = await inTenant(sql, c, "manager", (tx, t) => restoreOne(tx, suppliers, t.id, id));
-    return c.json(row, 200);
-  });
-
-  return app;
 }
