@@ -8,7 +8,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireUser } from "../auth/middleware.ts";
-import { AUTHED_ERRORS, bearer, errorResponses } from "../http/openapi.ts";
+import { AUTHED_ERRORS, bearer, errorResponses, jsonBody, jsonResponse } from "../http/openapi.ts";
 import { line } from "./fields.ts";
 
 /** Largest page. */
@@ -84,15 +84,6 @@ export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ data: z.array(item), page: PageSchema });
 }
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-const body = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { "application/json": { schema } },
-});
-
 /** French summaries of the six routes of a resource. */
 export type Summaries = {
   list: string;
@@ -137,7 +128,7 @@ export function crudRoutes<
       summary: spec.summaries.list,
       request: { query: spec.query },
       responses: {
-        200: json(pageOf(spec.item), "Une page de la liste"),
+        200: jsonResponse(pageOf(spec.item), "Une page de la liste"),
         ...errorResponses(...AUTHED_ERRORS),
       },
     }),
@@ -147,16 +138,19 @@ export function crudRoutes<
       path: one,
       summary: spec.summaries.get,
       request: { params: IdParams },
-      responses: { 200: json(spec.item, "Trouvé"), ...errorResponses(...AUTHED_ERRORS, 404) },
+      responses: {
+        200: jsonResponse(spec.item, "Trouvé"),
+        ...errorResponses(...AUTHED_ERRORS, 404),
+      },
     }),
     create: createRoute({
       ...common,
       method: "post",
       path: spec.path,
       summary: spec.summaries.create,
-      request: { body: body(spec.create) },
+      request: { body: jsonBody(spec.create) },
       responses: {
-        201: json(spec.item, "Créé"),
+        201: jsonResponse(spec.item, "Créé"),
         ...errorResponses(...AUTHED_ERRORS, 409, 415, 422),
       },
     }),
@@ -165,9 +159,9 @@ export function crudRoutes<
       method: "patch",
       path: one,
       summary: spec.summaries.update,
-      request: { params: IdParams, body: body(spec.patch) },
+      request: { params: IdParams, body: jsonBody(spec.patch) },
       responses: {
-        200: json(spec.item, "Modifié"),
+        200: jsonResponse(spec.item, "Modifié"),
         ...errorResponses(...AUTHED_ERRORS, 404, 409, 415, 422),
       },
     }),
@@ -178,7 +172,7 @@ export function crudRoutes<
       summary: spec.summaries.remove,
       request: { params: IdParams, query: DeleteQuery },
       responses: {
-        200: json(spec.item, "Archivé (archived_at renseigné)"),
+        200: jsonResponse(spec.item, "Archivé (archived_at renseigné)"),
         204: { description: "Supprimé définitivement (?hard=true)" },
         ...errorResponses(...AUTHED_ERRORS, 404, 409),
       },
@@ -190,7 +184,7 @@ export function crudRoutes<
       summary: spec.summaries.restore,
       request: { params: IdParams },
       responses: {
-        200: json(spec.item, "Restauré (archived_at vide)"),
+        200: jsonResponse(spec.item, "Restauré (archived_at vide)"),
         ...errorResponses(...AUTHED_ERRORS, 404, 409),
       },
     }),

@@ -40,6 +40,18 @@ export function errorResponses(...statuses: number[]) {
   );
 }
 
+/** A documented JSON response. */
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+/** A required JSON request body. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { "application/json": { schema } },
+});
+
 /** Standard errors of an authenticated route. */
 export const AUTHED_ERRORS = [400, 401, 403, 413] as const;
 

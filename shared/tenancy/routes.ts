@@ -12,7 +12,14 @@ import type { Tx } from "../db/client.ts";
 import { withTenantTx, withUserTx } from "../db/tx.ts";
 import type { Deps } from "../http/context.ts";
 import { errors } from "../http/errors.ts";
-import { AUTHED_ERRORS, bearer, createRouter, errorResponses } from "../http/openapi.ts";
+import {
+  AUTHED_ERRORS,
+  bearer,
+  createRouter,
+  errorResponses,
+  jsonBody,
+  jsonResponse,
+} from "../http/openapi.ts";
 import {
   AcceptInvitationSchema,
   ChangeRoleSchema,
@@ -29,15 +36,6 @@ import {
   TenantSchema,
 } from "./schemas.ts";
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-const body = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { "application/json": { schema } },
-});
-
 const me = createRoute({
   method: "get",
   path: "/me",
@@ -45,7 +43,7 @@ const me = createRoute({
   summary: "Utilisateur courant, boutique courante et boutiques accessibles",
   security: bearer,
   middleware: [requireUser] as const,
-  responses: { 200: json(MeSchema, "Profil"), ...errorResponses(...AUTHED_ERRORS) },
+  responses: { 200: jsonResponse(MeSchema, "Profil"), ...errorResponses(...AUTHED_ERRORS) },
 });
 
 const listTenants = createRoute({
@@ -56,7 +54,7 @@ const listTenants = createRoute({
   security: bearer,
   middleware: [requireUser] as const,
   responses: {
-    200: json(z.object({ data: z.array(TenantSchema) }), "Boutiques"),
+    200: jsonResponse(z.object({ data: z.array(TenantSchema) }), "Boutiques"),
     ...errorResponses(...AUTHED_ERRORS),
   },
 });
@@ -68,9 +66,9 @@ const createTenant = createRoute({
   summary: "Créer une boutique (le créateur en devient propriétaire)",
   security: bearer,
   middleware: [requireUser] as const,
-  request: { body: body(CreateTenantSchema) },
+  request: { body: jsonBody(CreateTenantSchema) },
   responses: {
-    201: json(TenantSchema, "Boutique créée"),
+    201: jsonResponse(TenantSchema, "Boutique créée"),
     ...errorResponses(...AUTHED_ERRORS, 415),
   },
 });
@@ -84,7 +82,7 @@ const listMembers = createRoute({
   middleware: [requireUser] as const,
   request: { params: TenantIdParams },
   responses: {
-    200: json(z.object({ data: z.array(MemberSchema) }), "Membres"),
+    200: jsonResponse(z.object({ data: z.array(MemberSchema) }), "Membres"),
     ...errorResponses(...AUTHED_ERRORS),
   },
 });
@@ -96,9 +94,9 @@ const changeRole = createRoute({
   summary: "Changer le rôle d'un membre (propriétaires ; le dernier propriétaire reste)",
   security: bearer,
   middleware: [requireUser] as const,
-  request: { params: MemberParams, body: body(ChangeRoleSchema) },
+  request: { params: MemberParams, body: jsonBody(ChangeRoleSchema) },
   responses: {
-    200: json(MembershipSchema, "Rôle modifié"),
+    200: jsonResponse(MembershipSchema, "Rôle modifié"),
     ...errorResponses(...AUTHED_ERRORS, 404, 409, 415),
   },
 });
@@ -121,9 +119,9 @@ const createInvitation = createRoute({
   summary: "Inviter une adresse e-mail avec un rôle (propriétaires)",
   security: bearer,
   middleware: [requireUser] as const,
-  request: { params: TenantIdParams, body: body(CreateInvitationSchema) },
+  request: { params: TenantIdParams, body: jsonBody(CreateInvitationSchema) },
   responses: {
-    201: json(CreatedInvitationSchema, "Invitation créée ; le jeton n'est montré qu'ici"),
+    201: jsonResponse(CreatedInvitationSchema, "Invitation créée ; le jeton n'est montré qu'ici"),
     ...errorResponses(...AUTHED_ERRORS, 415, 422),
   },
 });
@@ -137,7 +135,7 @@ const listInvitations = createRoute({
   middleware: [requireUser] as const,
   request: { params: TenantIdParams },
   responses: {
-    200: json(z.object({ data: z.array(InvitationSchema) }), "Invitations"),
+    200: jsonResponse(z.object({ data: z.array(InvitationSchema) }), "Invitations"),
     ...errorResponses(...AUTHED_ERRORS),
   },
 });
@@ -160,9 +158,9 @@ const acceptInvitation = createRoute({
   summary: "Accepter une invitation (une fois, avant expiration, par l'adresse invitée)",
   security: bearer,
   middleware: [requireUser] as const,
-  request: { body: body(AcceptInvitationSchema) },
+  request: { body: jsonBody(AcceptInvitationSchema) },
   responses: {
-    200: json(MembershipSchema, "Vous êtes membre"),
+    200: jsonResponse(MembershipSchema, "Vous êtes membre"),
     ...errorResponses(...AUTHED_ERRORS, 404, 409, 415),
   },
 });
