@@ -94,6 +94,7 @@ Deno.test("openapi.json documents every route with its auth and its errors", asy
     "get /tenants/{tenant_id}/invitations",
     "delete /tenants/{tenant_id}/invitations/{invitation_id}",
     "post /invitations/accept",
+    "get /audit-log",
     ...["products", "categories", "suppliers", "locations"].flatMap((resource) => [
       `get /${resource}`,
       `post /${resource}`,

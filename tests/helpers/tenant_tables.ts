@@ -3,7 +3,8 @@
  * adding a table to the suite is adding one entry here.
  *
  * `key` is the column holding the tenant id; `row(tenantId, userId)` builds a valid
- * row for that tenant; `set` is an update an attacker would like to make.
+ * row for that tenant; `set` is an update an attacker would like to make; `appendOnly`
+ * tables refuse updates and deletes to everyone, the service role included.
  *
  * @module
  */
@@ -14,51 +15,20 @@ export type TenantTable = {
   key: string;
   row: (tenantId: string, userId: string) => Record<string, unknown>;
   set: Record<string, unknown>;
+  /** Rows are never updated or deleted, not even by the service role. */
+  appendOnly?: boolean;
 };
 
 const token = () => crypto.randomUUID().replaceAll("-", "");
 
+// deno-fmt-ignore
 export const TENANT_TABLES: TenantTable[] = [
-  {
-    table: "tenants",
-    key: "id",
-    row: (t) => ({ id: t, name: "Boutique pirate" }),
-    set: { name: "Piraté" },
-  },
-  {
-    table: "memberships",
-    key: "tenant_id",
-    row: (t, u) => ({ tenant_id: t, user_id: u, role: "owner" }),
-    set: { role: "owner" },
-  },
-  {
-    table: "invitations",
-    key: "tenant_id",
-    row: (t) => ({ tenant_id: t, email: "pirate@example.sn", role: "owner", token_hash: token() }),
-    set: { revoked_at: "2026-01-01T00:00:00Z" },
-  },
-  {
-    table: "locations",
-    key: "tenant_id",
-    row: (t) => ({ tenant_id: t, name: `Dépôt ${token()}` }),
-    set: { name: "Piraté" },
-  },
-  {
-    table: "categories",
-    key: "tenant_id",
-    row: (t) => ({ tenant_id: t, name: `Cat ${token()}` }),
-    set: { name: "Piraté" },
-  },
-  {
-    table: "suppliers",
-    key: "tenant_id",
-    row: (t) => ({ tenant_id: t, name: "Fournisseur pirate" }),
-    set: { name: "Piraté" },
-  },
-  {
-    table: "products",
-    key: "tenant_id",
-    row: (t) => ({ tenant_id: t, sku: `P-${token()}`, name: "Produit pirate" }),
-    set: { sale_price_xof: 1 },
-  },
+  { table: "tenants", key: "id", row: (t) => ({ id: t, name: "Boutique pirate" }), set: { name: "Piraté" } },
+  { table: "memberships", key: "tenant_id", row: (t, u) => ({ tenant_id: t, user_id: u, role: "owner" }), set: { role: "owner" } },
+  { table: "invitations", key: "tenant_id", row: (t) => ({ tenant_id: t, email: "pirate@example.sn", role: "owner", token_hash: token() }), set: { revoked_at: "2026-01-01T00:00:00Z" } },
+  { table: "locations", key: "tenant_id", row: (t) => ({ tenant_id: t, name: `Dépôt ${token()}` }), set: { name: "Piraté" } },
+  { table: "categories", key: "tenant_id", row: (t) => ({ tenant_id: t, name: `Cat ${token()}` }), set: { name: "Piraté" } },
+  { table: "suppliers", key: "tenant_id", row: (t) => ({ tenant_id: t, name: "Fournisseur pirate" }), set: { name: "Piraté" } },
+  { table: "products", key: "tenant_id", row: (t) => ({ tenant_id: t, sku: `P-${token()}`, name: "Produit pirate" }), set: { sale_price_xof: 1 } },
+  { table: "audit_log", key: "tenant_id", row: (t) => ({ tenant_id: t, action: "insert", entity: "products", entity_id: "x", changes: {} }), set: { changes: {} }, appendOnly: true },
 ];
