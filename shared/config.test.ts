@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { ConfigError, loadConfig, LOCAL_JWT_SECRET } from "./config.ts";
+import { twilioSettings } from "./notifications/whatsapp/settings.ts";
 
 Deno.test("loadConfig() defaults to development on port 8000 with the embedded database", () => {
   const config = loadConfig({});
@@ -58,5 +59,61 @@ Deno.test("loadConfig() splits CORS origins and treats empty variables as unset"
   assert.throws(
     () => loadConfig({ SUPABASE_JWT_SECRET: "short" }),
     /SUPABASE_JWT_SECRET: must be at least 32/,
+  );
+});
+
+const SID = "AC" + "0123456789abcdef".repeat(2);
+
+Deno.test("loadConfig() leaves Twilio unconfigured by default and the server still boots", () => {
+  const config = loadConfig({});
+  assert.deepEqual(config.twilio, {
+    accountSid: undefined,
+    authToken: undefined,
+    whatsappFrom: undefined,
+    apiBaseUrl: "https://api.twilio.com",
+    statusCallbackUrl: undefined,
+  });
+  const settings = twilioSettings(config.twilio);
+  assert.equal(settings.configured, false);
+  assert.ok(!settings.configured && settings.status === "not_configured");
+  assert.deepEqual(!settings.configured && settings.missing, [
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_WHATSAPP_FROM",
+  ]);
+});
+
+Deno.test("loadConfig() reads Twilio settings and normalises the sender to E.164", () => {
+  const config = loadConfig({
+    TWILIO_ACCOUNT_SID: SID,
+    TWILIO_AUTH_TOKEN: "secret",
+    TWILIO_WHATSAPP_FROM: "whatsapp:+1 415 523 8886",
+    TWILIO_API_BASE_URL: "http://127.0.0.1:4010/",
+    TWILIO_STATUS_CALLBACK_URL: "https://ref.supabase.co/functions/v1/twilio-webhook",
+  });
+  assert.deepEqual(twilioSettings(config.twilio), {
+    configured: true,
+    accountSid: SID,
+    authToken: "secret",
+    from: "+14155238886",
+    apiBaseUrl: "http://127.0.0.1:4010",
+    statusCallbackUrl: "https://ref.supabase.co/functions/v1/twilio-webhook",
+  });
+});
+
+Deno.test("loadConfig() validates Twilio variables when present", () => {
+  assert.throws(
+    () => loadConfig({ TWILIO_ACCOUNT_SID: "SK" + "0".repeat(32) }),
+    /TWILIO_ACCOUNT_SID: must be AC followed by 32 hex digits/,
+  );
+  assert.throws(
+    () => loadConfig({ TWILIO_WHATSAPP_FROM: "77 123 45 67" }),
+    /TWILIO_WHATSAPP_FROM: must be a phone number in E.164/,
+  );
+  assert.throws(() => loadConfig({ TWILIO_WHATSAPP_FROM: "+2217712" }), /TWILIO_WHATSAPP_FROM/);
+  assert.throws(() => loadConfig({ TWILIO_API_BASE_URL: "api.twilio.com" }), /TWILIO_API_BASE_URL/);
+  assert.throws(
+    () => loadConfig({ TWILIO_ACCOUNT_SID: SID }),
+    /TWILIO_AUTH_TOKEN: required when TWILIO_ACCOUNT_SID is set\n.*TWILIO_WHATSAPP_FROM: required/,
   );
 });

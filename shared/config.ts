@@ -7,6 +7,7 @@
  * @module
  */
 import { z } from "zod";
+import { type E164, toE164 } from "./notifications/whatsapp/phone.ts";
 
 /** Supabase CLI's well-known local JWT secret: accepted only outside production. */
 export const LOCAL_JWT_SECRET = "super-secret-jwt-token-with-at-least-32-characters-long";
@@ -38,7 +39,34 @@ const EnvSchema = z.object({
   AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   LOG_REQUESTS: bool.default(true),
   SEED_DEMO: bool.optional(),
+  TWILIO_ACCOUNT_SID: z.string().regex(
+    /^AC[0-9a-fA-F]{32}$/,
+    "must be AC followed by 32 hex digits",
+  )
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  TWILIO_WHATSAPP_FROM: z.string().transform((value, ctx) => {
+    const e164 = toE164(value, "US");
+    if (!value.replace(/^whatsapp:/i, "").trim().startsWith("+") || !e164) {
+      ctx.addIssue({ code: "custom", message: "must be a phone number in E.164 (+14155238886)" });
+      return z.NEVER;
+    }
+    return e164;
+  }).optional(),
+  TWILIO_API_BASE_URL: z.url().default("https://api.twilio.com"),
+  TWILIO_STATUS_CALLBACK_URL: z.url().optional(),
 });
+
+/** Twilio settings; the three credentials are all set or all absent (then nothing is sent). */
+export type TwilioConfig = {
+  accountSid: string | undefined;
+  authToken: string | undefined;
+  /** The WhatsApp sender, in E.164. */
+  whatsappFrom: E164 | undefined;
+  /** `https://api.twilio.com`, or a local fake in tests. */
+  apiBaseUrl: string;
+  statusCallbackUrl: string | undefined;
+};
 
 export type Config = {
   appEnv: "development" | "test" | "staging" | "production";
@@ -63,6 +91,7 @@ export type Config = {
   logRequests: boolean;
   /** Load supabase/seed.sql at local-server boot (default: only in development). */
   seedDemo: boolean;
+  twilio: TwilioConfig;
 };
 
 /** Raised when the environment is incomplete or invalid; names every bad variable. */
@@ -103,6 +132,22 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   if (production && !(e.DATABASE_URL ?? e.SUPABASE_DB_URL)) {
     problems.push("DATABASE_URL: required when APP_ENV=" + e.APP_ENV);
   }
+  const twilioVars = {
+    TWILIO_ACCOUNT_SID: e.TWILIO_ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: e.TWILIO_AUTH_TOKEN,
+    TWILIO_WHATSAPP_FROM: e.TWILIO_WHATSAPP_FROM,
+  };
+  const twilioSet = Object.entries(twilioVars).filter(([, value]) => value !== undefined);
+  if (twilioSet.length > 0 && twilioSet.length < 3) {
+    for (const [name, value] of Object.entries(twilioVars)) {
+      if (value === undefined) {
+        const names = twilioSet.map(([n]) => n);
+        problems.push(
+          `${name}: required when ${names.join(" and ")} ${names.length > 1 ? "are" : "is"} set`,
+        );
+      }
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const supabaseUrl = e.SUPABASE_URL.replace(/\/+$/, "");
   return {
@@ -125,5 +170,12 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     authRateLimitWindowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS,
     logRequests: e.LOG_REQUESTS,
     seedDemo: e.SEED_DEMO ?? e.APP_ENV === "development",
+    twilio: {
+      accountSid: e.TWILIO_ACCOUNT_SID,
+      authToken: e.TWILIO_AUTH_TOKEN,
+      whatsappFrom: e.TWILIO_WHATSAPP_FROM,
+      apiBaseUrl: e.TWILIO_API_BASE_URL.replace(/\/+$/, ""),
+      statusCallbackUrl: e.TWILIO_STATUS_CALLBACK_URL,
+    },
   };
 }
