@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { type SendResult, WhatsAppClient } from "../shared/notifications/whatsapp/client.ts";
+import { buildDigest } from "../shared/notifications/whatsapp/digest.ts";
 import { basicAuth } from "../shared/notifications/whatsapp/http_client.ts";
 import { nextAttempt, seededRandom } from "../shared/notifications/whatsapp/retry.ts";
 import type { TwilioSettings } from "../shared/notifications/whatsapp/settings.ts";
@@ -97,6 +98,23 @@ Deno.test("send() without a status callback URL sends none", async () => {
   } finally {
     await fake.close();
   }
+});
+
+Deno.test("a digest of many alerts stays under Twilio's 1,600-character limit and is accepted", async () => {
+  await withFake(async (fake, client) => {
+    const alerts = Array.from({ length: 200 }, (_, i) => ({
+      type: "low_stock" as const,
+      productName: `Article ${i + 1} — savon de Marseille parfumé, carton de 72`,
+      stock: 2,
+      reorderPoint: 12,
+      daysOfCover: 1.2,
+    }));
+    const body = buildDigest(alerts, { shopName: "Quincaillerie Ndiaye" });
+    const result = await client.send({ kind: "freeform", to: OWNER, body });
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.equal(fake.requests[0].form.Body, body);
+    assert.match(body, /… et \d+ autres…/);
+  });
 });
 
 Deno.test("a wrong auth token is a permanent authentication failure (401, 20003)", async () => {
