@@ -28,6 +28,8 @@ export type ForecastOptions = {
   top?: number;
   /** Methods to choose from (default: all of {@link METHODS}). */
   methods?: readonly Method[];
+  /** Factor for each horizon day's mean (calendar uplifts); 1 where missing. */
+  multipliers?: ArrayLike<number>;
 };
 
 /** Why the engine did not backtest. */
@@ -161,6 +163,11 @@ export function forecastSeries(
     const scale = naiveScale(y, 0, n);
     backtestRmsse = scale > 0 ? Math.sqrt(result.chosenMse / scale) : null;
     spread = errorSpread(result.errors, plan.horizon);
+  }
+  if (options.multipliers) {
+    for (let i = 0; i < h && i < options.multipliers.length; i++) {
+      daily[i] *= options.multipliers[i];
+    }
   }
   const out = Array.from(daily.subarray(0, horizon));
   const result: DemandForecast = {

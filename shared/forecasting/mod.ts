@@ -5,6 +5,7 @@
  * @module
  */
 export * from "./aggregation.ts";
+export * from "./calendar.ts";
 export * from "./distribution.ts";
 export * from "./forecast.ts";
 export * from "./history.ts";
@@ -18,3 +19,4 @@ export * from "./seasonal.ts";
 export * from "./select.ts";
 export * from "./simple.ts";
 export * from "./stockout.ts";
+export * from "./uplift.ts";
