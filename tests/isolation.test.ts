@@ -34,6 +34,13 @@ assert.ok(bInvitation);
 await sql`insert into public.categories (tenant_id, name) values (${B.id}, 'Épicerie B')`;
 await sql`insert into public.suppliers (tenant_id, name) values (${B.id}, 'Fournisseur B')`;
 await sql`insert into public.products (tenant_id, sku, name) values (${B.id}, 'RIZ-B', 'Riz B')`;
+// A receipt gives B a movement, a stock level and a product cost.
+await sql`insert into public.stock_movements (tenant_id, product_id, location_id, kind, quantity,
+    unit_cost_xof)
+  select ${B.id}, p.id, l.id, 'receipt', 12, 500 from public.products p, public.locations l
+  where p.tenant_id = ${B.id} and l.tenant_id = ${B.id} and l.is_default`;
+await sql`insert into public.idempotency_keys (tenant_id, key, request_path, request_hash)
+  values (${B.id}, 'b-key', 'POST /movements', ${"0".repeat(64)})`;
 
 type Actor = {
   name: string;

@@ -78,19 +78,35 @@ function isPgError(error: unknown): error is PgError {
     (error.constructor?.name === "PostgresError" || "severity" in error);
 }
 
+/** The JSON details `app.raise_error(status, code, message, details)` puts in DETAIL. */
+function jsonDetail(detail: string | undefined): unknown {
+  if (!detail || !/^[[{]/.test(detail)) return undefined;
+  try {
+    return JSON.parse(detail);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Translates a Postgres error into an {@link ApiError}, or returns undefined when it is
  * not one the API should expose (then it is a 500).
  *
- * `app.raise_error` raises SQLSTATE `DG<status>` with the code as message and the French
- * text as hint; constraint and privilege errors map to 409/422/403.
+ * `app.raise_error` raises SQLSTATE `DG<status>` with the code as message, the French
+ * text as hint and, optionally, JSON details as detail (returned as `details`);
+ * constraint and privilege errors map to 409/422/403.
  */
 export function fromDatabaseError(error: unknown): ApiError | undefined {
   if (!isPgError(error)) return undefined;
   const code = error.code!;
   if (code.startsWith("DG")) {
     const status = Number(code.slice(2)) as ErrorStatus;
-    return new ApiError(status, error.message ?? "error", error.hint ?? error.message ?? "");
+    return new ApiError(
+      status,
+      error.message ?? "error",
+      error.hint ?? error.message ?? "",
+      jsonDetail(error.detail),
+    );
   }
   switch (code) {
     case "23505":

@@ -31,4 +31,9 @@ export const TENANT_TABLES: TenantTable[] = [
   { table: "suppliers", key: "tenant_id", row: (t) => ({ tenant_id: t, name: "Fournisseur pirate" }), set: { name: "Piraté" } },
   { table: "products", key: "tenant_id", row: (t) => ({ tenant_id: t, sku: `P-${token()}`, name: "Produit pirate" }), set: { sale_price_xof: 1 } },
   { table: "audit_log", key: "tenant_id", row: (t) => ({ tenant_id: t, action: "insert", entity: "products", entity_id: "x", changes: {} }), set: { changes: {} }, appendOnly: true },
+  { table: "stock_movements", key: "tenant_id", row: (t) => ({ tenant_id: t, product_id: crypto.randomUUID(), location_id: crypto.randomUUID(), kind: "receipt", quantity: 5, unit_cost_xof: 1 }), set: { quantity: 1000 }, appendOnly: true },
+  // Written by the ledger trigger only: no API role (service included) updates or deletes them.
+  { table: "stock_levels", key: "tenant_id", row: (t) => ({ tenant_id: t, product_id: crypto.randomUUID(), location_id: crypto.randomUUID(), quantity: 1000 }), set: { quantity: 1000 }, appendOnly: true },
+  { table: "product_costs", key: "tenant_id", row: (t) => ({ tenant_id: t, product_id: crypto.randomUUID(), average_unit_cost_xof: 1 }), set: { average_unit_cost_xof: 0 }, appendOnly: true },
+  { table: "idempotency_keys", key: "tenant_id", row: (t) => ({ tenant_id: t, key: token(), request_path: "POST /movements", request_hash: "0".repeat(64) }), set: { response_status: 201 } },
 ];
