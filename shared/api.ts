@@ -8,6 +8,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { catalogueRoutes } from "./catalogue/routes.ts";
 import { auditRoutes } from "./audit/routes.ts";
 import { mountDocs } from "./docs/routes.ts";
+import { inventoryRoutes } from "./inventory/routes.ts";
 import type { AppEnv, Deps } from "./http/context.ts";
 import {
   corsFor,
@@ -36,6 +37,7 @@ export function createApiApp(deps: Deps): OpenAPIHono<AppEnv> {
   v1.route("/", tenancyRoutes(deps));
   v1.route("/", catalogueRoutes(deps));
   v1.route("/", auditRoutes(deps));
+  v1.route("/", inventoryRoutes(deps));
   mountDocs(v1, { title: "Digiboost PME API", version: API_VERSION });
   app.route("/v1", v1);
   return app;

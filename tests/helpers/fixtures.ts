@@ -173,3 +173,30 @@ export async function createTenantWithTokens(sql: Sql, config: Config) {
     viewer: await tokenFor(config, t.viewer, { tenant_id: t.id }),
   };
 }
+
+/** The default location of `tenantId` (every tenant gets one). */
+export async function defaultLocation(sql: Sql, tenantId: string): Promise<string> {
+  const [row] = await sql<{ id: string }[]>`
+    select id from public.locations where tenant_id = ${tenantId} and is_default`;
+  return row.id;
+}
+
+/**
+ * Records a stock movement in `tenantId` as the superuser, at the default location
+ * unless `location_id` is given; the ledger trigger applies it like any other. Returns
+ * its id and stored (signed) quantity.
+ */
+export async function createMovement(
+  sql: Sql,
+  tenantId: string,
+  values: CatalogueValues & { product_id: string; kind: string },
+): Promise<{ id: number; quantity: number }> {
+  const row = {
+    tenant_id: tenantId,
+    location_id: values.location_id ?? await defaultLocation(sql, tenantId),
+    ...values,
+  };
+  const [created] = await sql<{ id: number; quantity: number }[]>`
+    insert into public.stock_movements ${sql(row)} returning id::float8 as id, quantity`;
+  return created;
+}
