@@ -351,27 +351,25 @@ begin
       select n.tenant_id, n.product_id from new_movements n where n.kind = 'receipt')
     order by c.tenant_id, c.product_id
     for update;
+    -- One pass over the statement per product, then one index lookup of its levels:
+    -- the transition table has no statistics, so joins on it are kept out of the way.
     with receipts as (
-      select n.tenant_id, n.product_id, sum(n.quantity)::numeric as quantity,
-        sum(n.quantity::numeric * n.unit_cost_xof) as value,
-        (array_agg(n.unit_cost_xof order by n.id desc))[1] as last_cost,
-        max(n.occurred_at) as last_at
-      from new_movements n where n.kind = 'receipt'
-      group by 1, 2
-    ), statement_delta as (
-      select n.tenant_id, n.product_id, sum(n.quantity) as quantity
+      select n.tenant_id, n.product_id,
+        sum(n.quantity) as statement_delta,
+        sum(n.quantity) filter (where n.kind = 'receipt')::numeric as quantity,
+        sum(n.quantity::numeric * n.unit_cost_xof) filter (where n.kind = 'receipt') as value,
+        (array_agg(n.unit_cost_xof order by n.id desc) filter (where n.kind = 'receipt'))[1]
+          as last_cost,
+        max(n.occurred_at) filter (where n.kind = 'receipt') as last_at
       from new_movements n
       group by 1, 2
-    ), on_hand as (
-      select l.tenant_id, l.product_id, sum(l.quantity) as quantity
-      from public.stock_levels l
-      join receipts r using (tenant_id, product_id)
-      group by 1, 2
+      having count(*) filter (where n.kind = 'receipt') > 0
     ), before as (
-      select r.*, o.quantity - d.quantity as on_hand
+      select r.*, (
+          select sum(l.quantity) from public.stock_levels l
+          where l.tenant_id = r.tenant_id and l.product_id = r.product_id
+        ) - r.statement_delta as on_hand
       from receipts r
-      join statement_delta d using (tenant_id, product_id)
-      join on_hand o using (tenant_id, product_id)
     )
     update public.product_costs c
     set average_unit_cost_xof = case
