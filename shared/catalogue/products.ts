@@ -2,7 +2,8 @@
  * Products API: list (search by name, SKU or barcode; filters by category, supplier,
  * active, archived; sort), get, create, update, archive or delete, restore.
  *
- * Stock columns and the "low stock only" filter come with the stock ledger.
+ * Each product carries `stock_on_hand`, the sum of its stock levels over all locations
+ * (kept by the ledger's trigger); `low_stock` keeps those at or below their reorder point.
  *
  * @module
  */
@@ -23,6 +24,11 @@ import type { Fragment, Resource } from "./store.ts";
 
 type Product = z.infer<typeof ProductSchema>;
 
+/** Total stock of the product row in scope (`products.*`), over all its locations. */
+const stockOnHand = (tx: Tx) =>
+  tx`(select coalesce(sum(sl.quantity), 0) from public.stock_levels sl
+    where sl.tenant_id = products.tenant_id and sl.product_id = products.id)`;
+
 /** The products table as the shared catalogue SQL sees it. */
 export const products: Resource<Product, typeof PRODUCT_SORTS[number]> = {
   table: (tx) => tx`public.products`,
@@ -31,12 +37,13 @@ export const products: Resource<Product, typeof PRODUCT_SORTS[number]> = {
     tx`id, sku, name, category_id, unit, barcode,
     sale_price_xof::float8 as sale_price_xof, unit_cost_xof::float8 as unit_cost_xof,
     reorder_point, max_stock, lead_time_days, supplier_id, active,
-    archived_at, created_at, updated_at`,
+    ${stockOnHand(tx)}::float8 as stock_on_hand, archived_at, created_at, updated_at`,
   sorts: {
     name: (tx) => tx`name_search`,
     sku: (tx) => tx`lower(sku)`,
     sale_price_xof: (tx) => tx`sale_price_xof`,
     unit_cost_xof: (tx) => tx`unit_cost_xof`,
+    stock_on_hand: stockOnHand,
     created_at: (tx) => tx`created_at`,
     updated_at: (tx) => tx`updated_at`,
   },
@@ -67,7 +74,7 @@ const routes = crudRoutes({
 
 /**
  * The product list's own filters, as SQL starting with `and` (or nothing): `q` in the
- * folded name or the SKU, or the exact barcode; category, supplier, active.
+ * folded name or the SKU, or the exact barcode; category, supplier, active, low stock.
  */
 function productFilters(tx: Tx, query: z.output<typeof ProductListQuery>): Fragment {
   const search = query.q
@@ -77,7 +84,14 @@ function productFilters(tx: Tx, query: z.output<typeof ProductListQuery>): Fragm
   return tx`${search}
     ${query.category_id ? tx`and category_id = ${query.category_id}` : tx``}
     ${query.supplier_id ? tx`and supplier_id = ${query.supplier_id}` : tx``}
-    ${query.active === undefined ? tx`` : tx`and active = ${query.active}`}`;
+    ${query.active === undefined ? tx`` : tx`and active = ${query.active}`}
+    ${
+    query.low_stock === undefined
+      ? tx``
+      : query.low_stock
+      ? tx`and ${stockOnHand(tx)} <= reorder_point`
+      : tx`and ${stockOnHand(tx)} > reorder_point`
+  }`;
 }
 
 /** Routes of the products API (mounted under /v1). */

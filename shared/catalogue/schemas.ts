@@ -51,6 +51,10 @@ export const ProductSchema = z.object({
   lead_time_days: z.int().nullable(),
   supplier_id: z.uuid().nullable(),
   active: z.boolean(),
+  stock_on_hand: z.int().openapi({
+    description: "Stock total, tous emplacements confondus (tenu par le registre des mouvements).",
+    example: 12,
+  }),
   ...timestamps,
 }).openapi("Product");
 
@@ -102,6 +106,7 @@ export const PRODUCT_SORTS = [
   "sku",
   "sale_price_xof",
   "unit_cost_xof",
+  "stock_on_hand",
   "created_at",
   "updated_at",
 ] as const;
@@ -110,6 +115,12 @@ export const ProductListQuery = listQuery(PRODUCT_SORTS, "name").extend({
   category_id: z.uuid().optional(),
   supplier_id: z.uuid().optional(),
   active: QueryBoolean.optional().openapi({ type: "string", enum: ["true", "false"] }),
+  low_stock: QueryBoolean.optional().openapi({
+    type: "string",
+    enum: ["true", "false"],
+    description: "true : seulement les produits dont le stock total est au plus le seuil " +
+      "de réapprovisionnement (ruptures comprises) ; false : les autres.",
+  }),
 }).strict();
 
 // ---------------------------------------------------------------------------
