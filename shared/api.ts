@@ -9,6 +9,9 @@ import { catalogueRoutes } from "./catalogue/routes.ts";
 import { auditRoutes } from "./audit/routes.ts";
 import { mountDocs } from "./docs/routes.ts";
 import { inventoryRoutes } from "./inventory/routes.ts";
+import { orderRoutes } from "./orders/routes.ts";
+import { importerRoutes } from "./importer/routes.ts";
+import { IMPORT_BODY_LIMIT_BYTES } from "./importer/schemas.ts";
 import type { AppEnv, Deps } from "./http/context.ts";
 import {
   corsFor,
@@ -30,7 +33,18 @@ export function createApiApp(deps: Deps): OpenAPIHono<AppEnv> {
     c.set("deps", deps);
     await next();
   });
-  app.use("*", requestId, requestLog(deps.config), corsFor(deps.config), limitBody(deps.config));
+  // Imports take files up to 10 MiB (docs/import_export.md); every other route the default.
+  const bodyLimit = limitBody(deps.config);
+  const importLimit = limitBody({
+    bodyLimitBytes: Math.max(IMPORT_BODY_LIMIT_BYTES, deps.config.bodyLimitBytes),
+  });
+  app.use(
+    "*",
+    requestId,
+    requestLog(deps.config),
+    corsFor(deps.config),
+    (c, next) => (c.req.path.endsWith("/v1/imports/products") ? importLimit : bodyLimit)(c, next),
+  );
   installErrorHandlers(app);
 
   const v1 = createRouter();
@@ -38,6 +52,8 @@ export function createApiApp(deps: Deps): OpenAPIHono<AppEnv> {
   v1.route("/", catalogueRoutes(deps));
   v1.route("/", auditRoutes(deps));
   v1.route("/", inventoryRoutes(deps));
+  v1.route("/", orderRoutes(deps));
+  v1.route("/", importerRoutes(deps));
   mountDocs(v1, { title: "Digiboost PME API", version: API_VERSION });
   app.route("/v1", v1);
   return app;
