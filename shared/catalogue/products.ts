@@ -78,8 +78,8 @@ const routes = crudRoutes({
  */
 function productFilters(tx: Tx, query: z.output<typeof ProductListQuery>): Fragment {
   const search = query.q
-    ? tx`and (name_search like app.search_pattern(${query.q})
-      or lower(sku) like app.search_pattern(${query.q}) or barcode = ${query.q})`
+    ? tx`and (name_search like (select app.search_pattern(${query.q}))
+      or lower(sku) like (select app.search_pattern(${query.q})) or barcode = ${query.q})`
     : tx``;
   return tx`${search}
     ${query.category_id ? tx`and category_id = ${query.category_id}` : tx``}

@@ -172,7 +172,7 @@ export async function listPage<Row extends object, K extends string>(
 
 /** `and <name matches q>` ignoring case and accents, or nothing without `q`. */
 export function nameSearch(tx: Tx, q: string | undefined): Fragment {
-  return q ? tx`and app.fold_search(name) like app.search_pattern(${q})` : tx``;
+  return q ? tx`and app.fold_search(name) like (select app.search_pattern(${q}))` : tx``;
 }
 
 /** The row `id` of the tenant, or 404 (also for another tenant's id). */

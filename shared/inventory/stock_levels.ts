@@ -70,8 +70,8 @@ function where(tx: Tx, tenantId: string, query: Query) {
   }
     ${
     query.q
-      ? tx`and (p.name_search like app.search_pattern(${query.q})
-        or lower(p.sku) like app.search_pattern(${query.q}))`
+      ? tx`and (p.name_search like (select app.search_pattern(${query.q}))
+        or lower(p.sku) like (select app.search_pattern(${query.q})))`
       : tx``
   }`;
 }
