@@ -470,7 +470,8 @@ async function main(): Promise<number> {
         `${fmt(bare.singleRate)}/s single-row at concurrency 10`,
     );
     console.log(
-      `  (b) batch endpoint: ${fmt(batch)} movements/s, ${ratio.toFixed(2)} of bare SQL ` +
+      `  (b) batch endpoint: ${fmt(batch)} movements/s, ${ratio.toFixed(2)} of sequential ` +
+        `bare SQL, ${parallelRatio.toFixed(2)} of bare SQL from as many connections ` +
         `[target ≥ 25,000/s and ≥ 0.4: ${
           verdict(batch >= 25_000 && Math.min(ratio, parallelRatio) >= 0.4)
         }]; ` +
