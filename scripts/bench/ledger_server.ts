@@ -172,19 +172,19 @@ async function cpuOf(pid: number | "self"): Promise<number> {
   }
 }
 
-/** CPU seconds of every local `postgres` process (server and backends). */
-async function cpuOfPostgres(): Promise<number> {
-  let total = 0;
+/** CPU seconds of every local `postgres` process (server and backends), by pid. */
+async function cpuOfPostgres(): Promise<Map<number, number>> {
+  const byPid = new Map<number, number>();
   for await (const entry of Deno.readDir("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;
     const comm = await Deno.readTextFile(`/proc/${entry.name}/comm`).catch(() => "");
-    if (comm.trim() === "postgres") total += await cpuOf(Number(entry.name));
+    if (comm.trim() === "postgres") byPid.set(Number(entry.name), await cpuOf(Number(entry.name)));
   }
-  return total;
+  return byPid;
 }
 
 /** CPU seconds so far of the server under test, Postgres and this load generator. */
-export type CpuSample = { server: number; postgres: number; client: number };
+export type CpuSample = { server: number; postgres: Map<number, number>; client: number };
 
 /** Samples CPU use; the difference of two samples says where a phase's time went. */
 export async function sampleCpu(serverPid?: number): Promise<CpuSample> {
@@ -195,9 +195,18 @@ export async function sampleCpu(serverPid?: number): Promise<CpuSample> {
   };
 }
 
-/** "CPU per request: server … ms, Postgres … ms, load generator … ms". */
+/**
+ * "CPU per request: server … ms, Postgres … ms, load generator … ms". Postgres is the
+ * sum over the processes alive at the end (one that exited in between, e.g. an
+ * autovacuum worker, is left out, so it is a lower bound).
+ */
 export function cpuPerRequest(before: CpuSample, after: CpuSample, requests: number): string {
-  const per = (key: keyof CpuSample) => ((after[key] - before[key]) * 1000 / requests).toFixed(2);
-  return `CPU per request: server ${per("server")} ms, Postgres ${per("postgres")} ms, ` +
-    `load generator ${per("client")} ms`;
+  let postgres = 0;
+  for (const [pid, seconds] of after.postgres) {
+    postgres += seconds - (before.postgres.get(pid) ?? 0);
+  }
+  const per = (seconds: number) => (seconds * 1000 / requests).toFixed(2);
+  return `CPU per request: server ${per(after.server - before.server)} ms, Postgres ${
+    per(postgres)
+  } ms, load generator ${per(after.client - before.client)} ms`;
 }
