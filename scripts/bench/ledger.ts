@@ -168,7 +168,7 @@ async function makeShop(
   } satisfies Shop;
 }
 
-async function bareSql(sql: Sql, shop: Shop, sizes: Sizes) {
+async function bareSql(sql: Sql, shop: Shop, sizes: Sizes, cpuSql?: Sql) {
   const all = shop.productIds.map((_, i) => i);
   const batches = Array.from(
     { length: sizes.sqlBatches },
@@ -218,7 +218,7 @@ async function bareSql(sql: Sql, shop: Shop, sizes: Sizes) {
   );
 
   const singles = Array.from({ length: sizes.singleRows }, () => line(all));
-  const cpu = await sampleCpu();
+  const cpu = await sampleCpu(undefined, cpuSql);
   const single = await load(singles.length, 10, async (i) => {
     const l = singles[i];
     await sql`insert into public.stock_movements (tenant_id, product_id, location_id, kind,
@@ -234,7 +234,7 @@ async function bareSql(sql: Sql, shop: Shop, sizes: Sizes) {
         ms(ss.p95)
       } ms)`,
   );
-  console.log(`    ${cpuPerRequest(cpu, await sampleCpu(), singles.length)}`);
+  console.log(`    ${cpuPerRequest(cpu, await sampleCpu(undefined, cpuSql), singles.length)}`);
   return { batchRate, parallelRate, singleRate: rate(singles.length, single.seconds) };
 }
 
@@ -249,7 +249,7 @@ function body(shop: Shop, l: Line) {
     };
 }
 
-async function httpBatches(server: ServerUnderTest, shop: Shop, sizes: Sizes) {
+async function httpBatches(server: ServerUnderTest, shop: Shop, sizes: Sizes, cpuSql?: Sql) {
   const clients = sizes.httpClients;
   // Client w sends movements of products ≡ w (mod clients): separate tills, no shared levels.
   const slices = Array.from(
@@ -263,7 +263,7 @@ async function httpBatches(server: ServerUnderTest, shop: Shop, sizes: Sizes) {
     await send(url, shop.token, "POST", { movements: lines.map((l) => body(shop, l)) }, 201);
     lines.forEach((l) => shop.expected.add(l));
   });
-  const cpu = await sampleCpu(server.pid);
+  const cpu = await sampleCpu(server.pid, cpuSql);
   const run = await load(sizes.httpBatches, clients, async (_, w) => {
     const lines = Array.from({ length: 1000 }, () => line(slices[w]));
     await send(url, shop.token, "POST", { movements: lines.map((l) => body(shop, l)) }, 201);
@@ -275,11 +275,11 @@ async function httpBatches(server: ServerUnderTest, shop: Shop, sizes: Sizes) {
     `(b) POST /movements/batch, ${sizes.httpBatches} × 1,000 movements, ${clients} clients: ` +
       `${fmt(r)} movements/s (request p50 ${ms(s.p50)} ms, p95 ${ms(s.p95)} ms)`,
   );
-  console.log(`    ${cpuPerRequest(cpu, await sampleCpu(server.pid), sizes.httpBatches)}`);
+  console.log(`    ${cpuPerRequest(cpu, await sampleCpu(server.pid, cpuSql), sizes.httpBatches)}`);
   return r;
 }
 
-async function singlePosts(server: ServerUnderTest, shop: Shop, sizes: Sizes) {
+async function singlePosts(server: ServerUnderTest, shop: Shop, sizes: Sizes, cpuSql?: Sql) {
   const all = shop.productIds.map((_, i) => i);
   const url = `${server.url}/api/v1/movements`;
   const sales = Array.from({ length: sizes.singlePosts }, () => {
@@ -291,7 +291,7 @@ async function singlePosts(server: ServerUnderTest, shop: Shop, sizes: Sizes) {
     await send(url, shop.token, "POST", body(shop, l), 201);
     shop.expected.add(l);
   });
-  const cpu = await sampleCpu(server.pid);
+  const cpu = await sampleCpu(server.pid, cpuSql);
   const run = await load(sales.length, 10, async (i) => {
     await send(url, shop.token, "POST", body(shop, sales[i]), 201);
   });
@@ -302,7 +302,7 @@ async function singlePosts(server: ServerUnderTest, shop: Shop, sizes: Sizes) {
     `(c) POST /movements, ${fmt(sales.length)} sales at concurrency 10: ${fmt(r)}/s ` +
       `(p50 ${ms(s.p50)} ms, p95 ${ms(s.p95)} ms, p99 ${ms(s.p99)} ms)`,
   );
-  console.log(`    ${cpuPerRequest(cpu, await sampleCpu(server.pid), sales.length)}`);
+  console.log(`    ${cpuPerRequest(cpu, await sampleCpu(server.pid, cpuSql), sales.length)}`);
   return { rate: r, p95: s.p95 };
 }
 
@@ -328,7 +328,7 @@ async function checkLevels(sql: Sql, shop: Shop): Promise<boolean> {
   return wrong === 0;
 }
 
-async function productList(sql: Sql, server: ServerUnderTest, sizes: Sizes) {
+async function productList(sql: Sql, server: ServerUnderTest, sizes: Sizes, cpuSql?: Sql) {
   const began = performance.now();
   const { main } = await seedLarge(sql, {
     products: sizes.listProducts,
@@ -381,7 +381,7 @@ async function productList(sql: Sql, server: ServerUnderTest, sizes: Sizes) {
   const result: Record<number, number> = {};
   for (const concurrency of [1, 10]) {
     byKind = new Map();
-    const cpu = await sampleCpu(server.pid);
+    const cpu = await sampleCpu(server.pid, cpuSql);
     const run = await load(sizes.listRequests, concurrency, get);
     const s = summarise(run.latencies);
     result[concurrency] = s.p95;
@@ -390,7 +390,9 @@ async function productList(sql: Sql, server: ServerUnderTest, sizes: Sizes) {
         `${fmt(rate(sizes.listRequests, run.seconds))}/s, ` +
         `p50 ${ms(s.p50)} ms, p95 ${ms(s.p95)} ms, p99 ${ms(s.p99)} ms`,
     );
-    console.log(`    ${cpuPerRequest(cpu, await sampleCpu(server.pid), sizes.listRequests)}`);
+    console.log(
+      `    ${cpuPerRequest(cpu, await sampleCpu(server.pid, cpuSql), sizes.listRequests)}`,
+    );
     for (const [kind, latencies] of byKind) {
       const k = summarise(latencies);
       console.log(
@@ -455,11 +457,13 @@ async function main(): Promise<number> {
     console.log(`Client: Deno ${Deno.version.deno}, fetch; sizes ${JSON.stringify(sizes)}\n`);
 
     const shop = await makeShop(sql, sizes.products, retail);
-    const bare = await bareSql(sql, shop, sizes);
-    const batch = await httpBatches(server, shop, sizes);
-    const single = await singlePosts(server, shop, sizes);
+    // PGlite's backend pid is not a process of this machine: no Postgres CPU there.
+    const cpuSql = embedded ? undefined : sql;
+    const bare = await bareSql(sql, shop, sizes, cpuSql);
+    const batch = await httpBatches(server, shop, sizes, cpuSql);
+    const single = await singlePosts(server, shop, sizes, cpuSql);
     const exact = await checkLevels(sql, shop);
-    const list = await productList(sql, server, sizes);
+    const list = await productList(sql, server, sizes, cpuSql);
 
     const ratio = batch / bare.batchRate;
     const parallelRatio = batch / bare.parallelRate;

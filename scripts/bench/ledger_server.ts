@@ -11,7 +11,7 @@
  */
 import { signAccessToken } from "../../shared/auth/jwt.ts";
 import { loadConfig } from "../../shared/config.ts";
-import type { Database } from "../../shared/db/client.ts";
+import type { Database, Sql } from "../../shared/db/client.ts";
 import { bootLocal } from "../../shared/server/boot.ts";
 
 /** A running server: its base URL and how to stop it. */
@@ -172,14 +172,17 @@ async function cpuOf(pid: number | "self"): Promise<number> {
   }
 }
 
-/** CPU seconds of every local `postgres` process (server and backends), by pid. */
-async function cpuOfPostgres(): Promise<Map<number, number>> {
+/**
+ * CPU seconds of the benchmark database's backends, by pid (`pg_stat_activity` of the
+ * current database: the server's pool and the benchmark's own connections; other
+ * clusters on the machine and background processes are left out).
+ */
+async function cpuOfBackends(sql?: Sql): Promise<Map<number, number>> {
   const byPid = new Map<number, number>();
-  for await (const entry of Deno.readDir("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    const comm = await Deno.readTextFile(`/proc/${entry.name}/comm`).catch(() => "");
-    if (comm.trim() === "postgres") byPid.set(Number(entry.name), await cpuOf(Number(entry.name)));
-  }
+  if (!sql) return byPid;
+  const rows = await sql<{ pid: number }[]>`
+    select pid from pg_stat_activity where datname = current_database()`;
+  for (const { pid } of rows) byPid.set(pid, await cpuOf(pid));
   return byPid;
 }
 
@@ -187,18 +190,18 @@ async function cpuOfPostgres(): Promise<Map<number, number>> {
 export type CpuSample = { server: number; postgres: Map<number, number>; client: number };
 
 /** Samples CPU use; the difference of two samples says where a phase's time went. */
-export async function sampleCpu(serverPid?: number): Promise<CpuSample> {
+export async function sampleCpu(serverPid?: number, sql?: Sql): Promise<CpuSample> {
   return {
     server: serverPid ? await cpuOf(serverPid) : 0,
-    postgres: await cpuOfPostgres(),
+    postgres: await cpuOfBackends(sql),
     client: await cpuOf("self"),
   };
 }
 
 /**
  * "CPU per request: server … ms, Postgres … ms, load generator … ms". Postgres is the
- * sum over the processes alive at the end (one that exited in between, e.g. an
- * autovacuum worker, is left out, so it is a lower bound).
+ * sum over the database's backends alive at the end (background writers, WAL writer
+ * and autovacuum are left out, so it is a lower bound).
  */
 export function cpuPerRequest(before: CpuSample, after: CpuSample, requests: number): string {
   let postgres = 0;
