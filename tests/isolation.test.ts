@@ -39,6 +39,26 @@ await sql`insert into public.stock_movements (tenant_id, product_id, location_id
     unit_cost_xof)
   select ${B.id}, p.id, l.id, 'receipt', 12, 500 from public.products p, public.locations l
   where p.tenant_id = ${B.id} and l.tenant_id = ${B.id} and l.is_default`;
+// A sales order and a received purchase order, each with a line (receipt row by hand).
+await sql`with o as (
+    insert into public.sales_orders (tenant_id, location_id)
+    select ${B.id}, l.id from public.locations l where l.tenant_id = ${B.id} and l.is_default
+    returning id)
+  insert into public.sales_order_lines (tenant_id, order_id, product_id, quantity_ordered)
+  select ${B.id}, o.id, p.id, 3 from o, public.products p where p.tenant_id = ${B.id}`;
+await sql`with o as (
+    insert into public.purchase_orders (tenant_id, supplier_id, location_id)
+    select ${B.id}, s.id, l.id from public.suppliers s, public.locations l
+    where s.tenant_id = ${B.id} and l.tenant_id = ${B.id} and l.is_default
+    returning id, supplier_id), line as (
+    insert into public.purchase_order_lines (tenant_id, order_id, product_id, quantity_ordered,
+      unit_cost_xof)
+    select ${B.id}, o.id, p.id, 12, 500 from o, public.products p where p.tenant_id = ${B.id}
+    returning id, order_id, product_id)
+  insert into public.purchase_receipts (tenant_id, order_id, line_id, supplier_id, product_id,
+    movement_id, quantity, unit_cost_xof, received_at, lead_time_days)
+  select ${B.id}, line.order_id, line.id, o.supplier_id, line.product_id, m.id, 12, 500, now(), 2
+  from line join o on o.id = line.order_id, public.stock_movements m where m.tenant_id = ${B.id}`;
 await sql`insert into public.idempotency_keys (tenant_id, key, request_path, request_hash)
   values (${B.id}, 'b-key', 'POST /movements', ${"0".repeat(64)})`;
 

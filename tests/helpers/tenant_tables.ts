@@ -35,5 +35,11 @@ export const TENANT_TABLES: TenantTable[] = [
   // Written by the ledger trigger only: no API role (service included) updates or deletes them.
   { table: "stock_levels", key: "tenant_id", row: (t) => ({ tenant_id: t, product_id: crypto.randomUUID(), location_id: crypto.randomUUID(), quantity: 1000 }), set: { quantity: 1000 }, appendOnly: true },
   { table: "product_costs", key: "tenant_id", row: (t) => ({ tenant_id: t, product_id: crypto.randomUUID(), average_unit_cost_xof: 1 }), set: { average_unit_cost_xof: 0 }, appendOnly: true },
+  { table: "sales_orders", key: "tenant_id", row: (t) => ({ tenant_id: t, location_id: crypto.randomUUID(), customer_name: "Client pirate" }), set: { customer_name: "Piraté" } },
+  { table: "sales_order_lines", key: "tenant_id", row: (t) => ({ tenant_id: t, order_id: crypto.randomUUID(), product_id: crypto.randomUUID(), quantity_ordered: 5 }), set: { quantity_ordered: 1000 } },
+  { table: "purchase_orders", key: "tenant_id", row: (t) => ({ tenant_id: t, supplier_id: crypto.randomUUID(), location_id: crypto.randomUUID() }), set: { reference: "Piraté" } },
+  { table: "purchase_order_lines", key: "tenant_id", row: (t) => ({ tenant_id: t, order_id: crypto.randomUUID(), product_id: crypto.randomUUID(), quantity_ordered: 5, unit_cost_xof: 1 }), set: { quantity_ordered: 1000 } },
+  // Written by receive_purchase_order only: no API role (service included) updates or deletes them.
+  { table: "purchase_receipts", key: "tenant_id", row: (t) => ({ tenant_id: t, order_id: crypto.randomUUID(), line_id: crypto.randomUUID(), supplier_id: crypto.randomUUID(), product_id: crypto.randomUUID(), movement_id: 1, quantity: 1, unit_cost_xof: 1, received_at: "2026-01-01T00:00:00Z", lead_time_days: 1 }), set: { lead_time_days: 0 }, appendOnly: true },
   { table: "idempotency_keys", key: "tenant_id", row: (t) => ({ tenant_id: t, key: token(), request_path: "POST /movements", request_hash: "0".repeat(64) }), set: { response_status: 201 } },
 ];
