@@ -292,3 +292,32 @@ Deno.test("cancel: no movement; delivered quantities stay delivered", async () =
     200,
   );
 });
+
+Deno.test("every orders route answers 401 without a token or with a bad one", async () => {
+  const id = crypto.randomUUID();
+  const routes: [string, string][] = [
+    ["GET", "/sales-orders"],
+    ["POST", "/sales-orders"],
+    ["GET", `/sales-orders/${id}`],
+    ["POST", `/sales-orders/${id}/lines`],
+    ["PATCH", `/sales-orders/${id}/lines/${id}`],
+    ["POST", `/sales-orders/${id}/confirm`],
+    ["POST", `/sales-orders/${id}/deliver`],
+    ["POST", `/sales-orders/${id}/cancel`],
+    ["GET", "/purchase-orders"],
+    ["POST", "/purchase-orders"],
+    ["GET", `/purchase-orders/${id}`],
+    ["POST", `/purchase-orders/${id}/lines`],
+    ["PATCH", `/purchase-orders/${id}/lines/${id}`],
+    ["POST", `/purchase-orders/${id}/send`],
+    ["POST", `/purchase-orders/${id}/receive`],
+    ["POST", `/purchase-orders/${id}/cancel`],
+    ["GET", "/service-rate?from=2026-01-01&to=2026-01-02"],
+    ["GET", "/lead-times"],
+  ];
+  for (const [method, path] of routes) {
+    const body = method === "GET" ? undefined : {};
+    assert.equal((await api(method, path, undefined, body)).status, 401, `${method} ${path}`);
+    assert.equal((await api(method, path, "not.a.token", body)).status, 401, `${method} ${path}`);
+  }
+});
