@@ -187,42 +187,64 @@ export async function writeLines(
       where p.tenant_id = ${tenantId} and lower(p.sku) = lower(v.sku))
     returning id`;
 
-  const stock = lines.filter((l) => l.quantity !== null)
-    .map((l) => ({ sku: l.sku, location: l.location, quantity: l.quantity }));
-  const movements = stock.length === 0 ? [] : await tx`
-    with r as (
-      select * from jsonb_to_recordset(${json(stock)}::text::jsonb)
-        as r(sku text, location text, quantity int)
-    ), x as (
-      select p.id as product_id, coalesce(l.id, d.id) as location_id, r.quantity
-      from r
-      join public.products p on p.tenant_id = ${tenantId} and lower(p.sku) = lower(r.sku)
-      join public.locations d on d.tenant_id = ${tenantId} and d.is_default
-      left join public.locations l on l.tenant_id = ${tenantId} and lower(l.name) = lower(r.location)
-    )
-    insert into public.stock_movements (tenant_id, product_id, location_id, kind, quantity,
-      counted_quantity, unit_cost_xof, reference)
-    select ${tenantId}::uuid, x.product_id, x.location_id,
-      case when first_stock then 'receipt' else 'count' end::public.movement_kind,
-      case when first_stock then x.quantity else 0 end,
-      case when first_stock then null else x.quantity end,
-      case when first_stock then p.unit_cost_xof end,
-      ${MOVEMENT_REFERENCE}
-    from x
-    join public.products p on p.tenant_id = ${tenantId} and p.id = x.product_id
-    left join public.stock_levels sl on sl.tenant_id = ${tenantId}
-      and sl.product_id = x.product_id and sl.location_id = x.location_id,
-    lateral (select coalesce(sl.quantity, 0) = 0 as first_stock) f
-    where coalesce(sl.quantity, 0) <> x.quantity
-    order by x.product_id, x.location_id
-    returning id`;
-
+  const movements = await writeStock(tx, tenantId, lines);
   return {
     created: created.length,
     updated: updated.length,
     unchanged: products.length - created.length - updated.length,
     categories_created: categories.length,
     suppliers_created: suppliers.length,
-    movements: movements.length,
+    movements,
   };
+}
+
+/**
+ * One insert of the stock movements the lines ask for. Products and locations are
+ * resolved first (by key, through their indexes), so the insert joins nothing but the
+ * stock levels: the planner has no statistics yet for the products this transaction
+ * just created, and a join on them by SKU could turn into a scan per line.
+ */
+async function writeStock(tx: Tx, tenantId: string, lines: ImportLine[]): Promise<number> {
+  const stocked = lines.filter((l) => l.quantity !== null);
+  if (stocked.length === 0) return 0;
+  const keys = [...new Set(stocked.map((l) => l.sku.toLowerCase()))];
+  const [products, locations] = await Promise.all([
+    tx<{ id: string; key: string; unit_cost_xof: number }[]>`
+      select id, lower(sku) as key, unit_cost_xof::float8 as unit_cost_xof
+      from public.products
+      where tenant_id = ${tenantId} and lower(sku) = any(${keys}::text[])`,
+    tx<{ id: string; key: string; is_default: boolean }[]>`
+      select id, lower(name) as key, is_default from public.locations
+      where tenant_id = ${tenantId}`,
+  ]);
+  const product = new Map(products.map((p) => [p.key, p]));
+  const location = new Map(locations.map((l) => [l.key, l.id]));
+  const fallback = locations.find((l) => l.is_default)?.id;
+  const rows = stocked.map((l) => {
+    const p = product.get(l.sku.toLowerCase())!;
+    return {
+      product_id: p.id,
+      location_id: l.location === null ? fallback : location.get(l.location.toLowerCase()),
+      quantity: l.quantity,
+      unit_cost_xof: p.unit_cost_xof,
+    };
+  }).sort((a, b) => a.product_id < b.product_id ? -1 : a.product_id > b.product_id ? 1 : 0);
+  const written = await tx`
+    insert into public.stock_movements (tenant_id, product_id, location_id, kind, quantity,
+      counted_quantity, unit_cost_xof, reference)
+    select ${tenantId}::uuid, x.product_id, x.location_id,
+      case when f.first_stock then 'receipt' else 'count' end::public.movement_kind,
+      case when f.first_stock then x.quantity else 0 end,
+      case when f.first_stock then null else x.quantity end,
+      case when f.first_stock then x.unit_cost_xof end,
+      ${MOVEMENT_REFERENCE}
+    from jsonb_to_recordset(${json(rows)}::text::jsonb)
+      as x(product_id uuid, location_id uuid, quantity int, unit_cost_xof bigint)
+    left join public.stock_levels sl on sl.tenant_id = ${tenantId}
+      and sl.product_id = x.product_id and sl.location_id = x.location_id
+    cross join lateral (select coalesce(sl.quantity, 0) = 0 as first_stock) f
+    where coalesce(sl.quantity, 0) <> x.quantity
+    order by x.product_id, x.location_id
+    returning id`;
+  return written.length;
 }
