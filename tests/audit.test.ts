@@ -139,6 +139,30 @@ Deno.test("invitation token hashes never reach the log", async () => {
   assert.equal(log.body.data[0].changes.email, "nouveau@example.sn");
 });
 
+Deno.test("a manual adjustment is logged with its reason; a sale is not", async () => {
+  const { t, owner, manager } = await createTenantWithTokens(sql, config);
+  const [product] = await sql<{ id: string }[]>`
+    insert into public.products (tenant_id, sku, name) values (${t.id}, 'HUILE-5L', 'Huile 5 L')
+    returning id`;
+  for (
+    const body of [
+      { kind: "adjustment", product_id: product.id, quantity: 5, reason: "Inventaire d'ouverture" },
+      { kind: "sale", product_id: product.id, quantity: 1 },
+    ]
+  ) {
+    const response = await call(url, "POST", "/api/v1/movements", { token: manager, body });
+    assert.equal(response.status, 201, JSON.stringify(response.body));
+  }
+  const log = await call<Page>(url, "GET", "/api/v1/audit-log?entity=stock_movements", {
+    token: owner,
+  });
+  assert.equal(log.status, 200);
+  assert.equal(log.body.data.length, 1, "only the adjustment");
+  assert.equal(log.body.data[0].actor_id, t.manager.id);
+  assert.equal(log.body.data[0].changes.kind, "adjustment");
+  assert.equal(log.body.data[0].changes.quantity, 5);
+});
+
 Deno.test("close the stack", async () => {
   await stack.close();
 });

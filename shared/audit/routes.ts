@@ -17,7 +17,7 @@ import {
   jsonResponse,
 } from "../http/openapi.ts";
 
-/** Tables whose changes are audited. */
+/** Tables whose changes are audited (stock_movements: adjustments and counts only). */
 export const AUDITED = [
   "tenants",
   "memberships",
@@ -26,6 +26,7 @@ export const AUDITED = [
   "categories",
   "suppliers",
   "locations",
+  "stock_movements",
 ] as const;
 
 const EntrySchema = z.object({
