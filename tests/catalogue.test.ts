@@ -12,20 +12,17 @@ import {
   createProduct,
   createSupplier,
   createTenantWithTokens,
+  type ErrorBody,
+  type Page as PageOf,
+  paths,
 } from "./helpers/fixtures.ts";
 import { startStack } from "./helpers/stack.ts";
 
 const stack = await startStack();
 const { sql, config, url } = stack;
 
-type ErrorBody = {
-  error: { code: string; message: string; details?: unknown; request_id: string };
-};
 type Row = Record<string, unknown> & { id: string; name: string; archived_at: string | null };
-type Page = { data: Row[]; page: { limit: number; offset: number; total: number } };
-
-const paths = (body: ErrorBody) =>
-  ((body.error.details ?? []) as { path: string }[]).map((d) => d.path).sort();
+type Page = PageOf<Row>;
 
 const shop = () => createTenantWithTokens(sql, config);
 

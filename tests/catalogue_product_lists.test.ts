@@ -10,19 +10,17 @@ import {
   createProduct,
   createSupplier,
   createTenantWithTokens,
+  type ErrorBody,
+  type Page as PageOf,
+  paths,
 } from "./helpers/fixtures.ts";
 import { startStack } from "./helpers/stack.ts";
 
 const stack = await startStack();
 const { sql, config, url } = stack;
 
-type ErrorBody = { error: { code: string; details?: { path: string }[] } };
-type Page = {
-  data: { id: string; sku: string; name: string }[];
-  page: { limit: number; offset: number; total: number };
-};
+type Page = PageOf<{ id: string; sku: string; name: string }>;
 
-const paths = (body: ErrorBody) => (body.error.details ?? []).map((d) => d.path).sort();
 const shop = () => createTenantWithTokens(sql, config);
 
 Deno.test("GET /products paginates with limit/offset and a total", async () => {

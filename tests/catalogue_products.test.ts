@@ -10,20 +10,15 @@ import {
   createProduct,
   createSupplier,
   createTenantWithTokens,
+  type ErrorBody,
+  type Page as PageOf,
+  paths,
 } from "./helpers/fixtures.ts";
 import { startStack } from "./helpers/stack.ts";
 
 const stack = await startStack();
 const { sql, config, url } = stack;
 
-type ErrorBody = {
-  error: {
-    code: string;
-    message: string;
-    details?: { path: string }[] & { field?: string };
-    request_id: string;
-  };
-};
 type Product = {
   id: string;
   sku: string;
@@ -42,9 +37,7 @@ type Product = {
   created_at: string;
   updated_at: string;
 };
-type Page = { data: Product[]; page: { limit: number; offset: number; total: number } };
-
-const paths = (body: ErrorBody) => (body.error.details ?? []).map((d) => d.path).sort();
+type Page = PageOf<Product>;
 
 const shop = () => createTenantWithTokens(sql, config);
 

@@ -12,24 +12,14 @@ import {
   createTenantWithTokens,
   defaultLocation,
 } from "./helpers/fixtures.ts";
-import {
-  type ErrorBody,
-  type LevelAfter,
-  levelOf,
-  type Movement,
-  movementCount,
-  paths,
-} from "./helpers/ledger.ts";
+import { type ErrorBody, levelOf, movementCount, movementPoster, paths } from "./helpers/ledger.ts";
 import { startStack } from "./helpers/stack.ts";
 
 const stack = await startStack();
 const { sql, config, url } = stack;
 
-type Result = { movement: Movement; stock_level: LevelAfter };
-
 const shop = () => createTenantWithTokens(sql, config);
-const post = (token: string, body: unknown, headers: Record<string, string> = {}) =>
-  call<Result & ErrorBody>(url, "POST", "/api/v1/movements", { token, body, headers });
+const post = movementPoster(url);
 
 Deno.test("POST /movements records each kind with its sign and answers the stock after it", async () => {
   const { t, manager, owner } = await shop();

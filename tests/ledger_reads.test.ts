@@ -11,6 +11,7 @@ import {
   createProduct,
   createTenantWithTokens,
   defaultLocation,
+  type Page,
 } from "./helpers/fixtures.ts";
 import { type ErrorBody, type Movement, paths } from "./helpers/ledger.ts";
 import { startStack } from "./helpers/stack.ts";
@@ -30,7 +31,6 @@ type StockLevel = {
   average_unit_cost_xof: number | null;
   value_xof: number | null;
 };
-type Page<T> = { data: T[]; page: { limit: number; offset: number; total: number } };
 type Ledger = Page<Movement & { balance: number }> & {
   product: { id: string; sku: string };
   location_id: string | null;

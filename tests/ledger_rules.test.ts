@@ -12,23 +12,14 @@ import {
   createTenantWithTokens,
   defaultLocation,
 } from "./helpers/fixtures.ts";
-import {
-  type ErrorBody,
-  type LevelAfter,
-  levelOf,
-  type Movement,
-  movementCount,
-} from "./helpers/ledger.ts";
+import { type ErrorBody, levelOf, movementCount, movementPoster } from "./helpers/ledger.ts";
 import { startStack } from "./helpers/stack.ts";
 
 const stack = await startStack();
 const { sql, config, url } = stack;
 
-type Result = { movement: Movement; stock_level: LevelAfter };
-
 const shop = () => createTenantWithTokens(sql, config);
-const post = (token: string, body: unknown, headers: Record<string, string> = {}) =>
-  call<Result & ErrorBody>(url, "POST", "/api/v1/movements", { token, body, headers });
+const post = movementPoster(url);
 
 Deno.test("stock never goes below zero: 409 insufficient_stock naming product, location, available and requested", async () => {
   const { t, manager } = await shop();

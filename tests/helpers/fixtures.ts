@@ -81,6 +81,28 @@ export async function tokenFor(
 /** A JSON response: status, parsed body, headers. */
 export type JsonResponse<T = unknown> = { status: number; body: T; headers: Headers };
 
+/** The error contract, with per-line details where the API gives them. */
+export type ErrorBody = {
+  error: {
+    code: string;
+    message: string;
+    details?: (
+      & { line?: number; path?: string; code: string; message: string }
+      & Record<
+        string,
+        unknown
+      >
+    )[];
+    request_id: string;
+  };
+};
+
+/** The field paths of a validation error, sorted. */
+export const paths = (body: ErrorBody) => (body.error.details ?? []).map((d) => d.path).sort();
+
+/** A page of a list: its rows and where it stands. */
+export type Page<T> = { data: T[]; page: { limit: number; offset: number; total: number } };
+
 /** Calls the local server with JSON in and out. */
 export async function call<T = Record<string, unknown>>(
   baseUrl: string,

@@ -1,10 +1,14 @@
 /**
- * What the stock ledger tests share: the shapes of the API's answers and two reads of
- * the database's truth (a stock level, a tenant's number of movements).
+ * What the stock ledger tests share: the shapes of the API's answers, a client of
+ * POST /movements and two reads of the database's truth (a stock level, a tenant's
+ * number of movements).
  *
  * @module
  */
 import type { Sql } from "../../shared/db/client.ts";
+import { call, type ErrorBody } from "./fixtures.ts";
+
+export { type ErrorBody, paths } from "./fixtures.ts";
 
 /** A movement as the API returns it. */
 export type Movement = {
@@ -28,24 +32,13 @@ export type Movement = {
 /** A stock level after a write. */
 export type LevelAfter = { product_id: string; location_id: string; quantity: number };
 
-/** The error contract, with per-line details where the API gives them. */
-export type ErrorBody = {
-  error: {
-    code: string;
-    message: string;
-    details?: (
-      & { line?: number; path?: string; code: string; message: string }
-      & Record<
-        string,
-        unknown
-      >
-    )[];
-    request_id: string;
-  };
-};
+/** What POST /movements answers. */
+export type MovementResult = { movement: Movement; stock_level: LevelAfter };
 
-/** The field paths of a validation error, sorted. */
-export const paths = (body: ErrorBody) => (body.error.details ?? []).map((d) => d.path).sort();
+/** A client of POST /movements on the stack at `url`. */
+export const movementPoster =
+  (url: string) => (token: string, body: unknown, headers: Record<string, string> = {}) =>
+    call<MovementResult & ErrorBody>(url, "POST", "/api/v1/movements", { token, body, headers });
 
 /** The stock of a product at a location (0 when the pair has never moved). */
 export async function levelOf(sql: Sql, productId: string, locationId: string): Promise<number> {
