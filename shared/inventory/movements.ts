@@ -4,63 +4,39 @@
  *
  * @module
  */
-import { createRoute } from "@hono/zod-openapi";
-import { requireUser } from "../auth/middleware.ts";
 import type { Deps } from "../http/context.ts";
-import {
-  AUTHED_ERRORS,
-  bearer,
-  createRouter,
-  errorResponses,
-  jsonBody,
-  jsonResponse,
-} from "../http/openapi.ts";
+import { createRouter } from "../http/openapi.ts";
 import {
   BatchInput,
   BatchResultSchema,
-  IdempotencyHeaders,
   MAX_BATCH,
   MovementInput,
   MovementResultSchema,
 } from "./schemas.ts";
 import { recordMovements, toRow } from "./store.ts";
-import { linesHook, managerWrite, replayed } from "./write.ts";
+import { linesHook, managerWrite, replayed, writeRoute } from "./write.ts";
 
-const WRITE_ERRORS = [...AUTHED_ERRORS, 404, 409, 415, 422] as const;
-
-const createMovement = createRoute({
-  method: "post",
+const createMovement = writeRoute({
   path: "/movements",
-  tags: ["Stock"],
   summary: "Enregistrer un mouvement de stock (managers)",
   description: "Réception (avec coût unitaire), vente, retour, ajustement (avec motif) ou " +
     "inventaire d'un produit. Le stock est mis à jour dans la même transaction ; il ne " +
     "descend pas sous zéro sauf si la boutique l'autorise (409 insufficient_stock). " +
     "Produit ou emplacement inconnu ou d'une autre boutique : 404.",
-  security: bearer,
-  middleware: [requireUser] as const,
-  request: { headers: IdempotencyHeaders, body: jsonBody(MovementInput) },
-  responses: {
-    201: jsonResponse(MovementResultSchema, "Enregistré, avec le stock qui en résulte"),
-    ...errorResponses(...WRITE_ERRORS),
-  },
+  input: MovementInput,
+  result: MovementResultSchema,
+  resultDescription: "Enregistré, avec le stock qui en résulte",
 });
 
-const createBatch = createRoute({
-  method: "post",
+const createBatch = writeRoute({
   path: "/movements/batch",
-  tags: ["Stock"],
   summary: `Enregistrer jusqu'à ${MAX_BATCH} mouvements, tous ou aucun (managers)`,
   description: "Les mouvements sont appliqués ensemble : le stock de chaque produit à chaque " +
     "emplacement ne doit pas être négatif après le lot. En cas de refus, rien n'est écrit et " +
     "error.details liste chaque problème avec son numéro de ligne (line 1 = movements[0]).",
-  security: bearer,
-  middleware: [requireUser] as const,
-  request: { headers: IdempotencyHeaders, body: jsonBody(BatchInput) },
-  responses: {
-    201: jsonResponse(BatchResultSchema, "Lot enregistré"),
-    ...errorResponses(...WRITE_ERRORS),
-  },
+  input: BatchInput,
+  result: BatchResultSchema,
+  resultDescription: "Lot enregistré",
 });
 
 /** Routes of the movements API (mounted under /v1). */

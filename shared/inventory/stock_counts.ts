@@ -6,36 +6,21 @@
  *
  * @module
  */
-import { createRoute } from "@hono/zod-openapi";
-import { requireUser } from "../auth/middleware.ts";
 import type { Deps } from "../http/context.ts";
-import {
-  AUTHED_ERRORS,
-  bearer,
-  createRouter,
-  errorResponses,
-  jsonBody,
-  jsonResponse,
-} from "../http/openapi.ts";
-import { IdempotencyHeaders, StockCountInput, StockCountResultSchema } from "./schemas.ts";
+import { createRouter } from "../http/openapi.ts";
+import { StockCountInput, StockCountResultSchema } from "./schemas.ts";
 import { type MovementRow, recordMovements } from "./store.ts";
-import { linesHook, managerWrite, replayed } from "./write.ts";
+import { linesHook, managerWrite, replayed, writeRoute } from "./write.ts";
 
-const createStockCount = createRoute({
-  method: "post",
+const createStockCount = writeRoute({
   path: "/stock-counts",
-  tags: ["Stock"],
   summary: "Enregistrer un inventaire (managers)",
   description: "Pour chaque ligne, un mouvement « count » enregistre l'écart entre la quantité " +
     "comptée et le stock : le stock devient la quantité comptée. Emplacement par défaut si " +
     "location_id est omis. Un produit ne figure qu'une fois (400 sinon).",
-  security: bearer,
-  middleware: [requireUser] as const,
-  request: { headers: IdempotencyHeaders, body: jsonBody(StockCountInput) },
-  responses: {
-    201: jsonResponse(StockCountResultSchema, "Inventaire enregistré"),
-    ...errorResponses(...AUTHED_ERRORS, 404, 409, 415, 422),
-  },
+  input: StockCountInput,
+  result: StockCountResultSchema,
+  resultDescription: "Inventaire enregistré",
 });
 
 /** Routes of the stock counts API (mounted under /v1). */

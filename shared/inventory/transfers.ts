@@ -5,36 +5,21 @@
  *
  * @module
  */
-import { createRoute } from "@hono/zod-openapi";
-import { requireUser } from "../auth/middleware.ts";
 import type { Deps } from "../http/context.ts";
-import {
-  AUTHED_ERRORS,
-  bearer,
-  createRouter,
-  errorResponses,
-  jsonBody,
-  jsonResponse,
-} from "../http/openapi.ts";
-import { IdempotencyHeaders, TransferInput, TransferResultSchema } from "./schemas.ts";
+import { createRouter } from "../http/openapi.ts";
+import { TransferInput, TransferResultSchema } from "./schemas.ts";
 import { type MovementRow, recordMovements } from "./store.ts";
-import { managerWrite, replayed } from "./write.ts";
+import { managerWrite, replayed, writeRoute } from "./write.ts";
 
-const createTransfer = createRoute({
-  method: "post",
+const createTransfer = writeRoute({
   path: "/transfers",
-  tags: ["Stock"],
   summary: "Transférer du stock d'un emplacement à un autre (managers)",
   description: "Deux mouvements liés par transfer_id, écrits ensemble : une sortie de " +
     "from_location_id et une entrée à to_location_id. Refusé en entier (409 insufficient_stock) " +
     "si le départ n'a pas assez de stock et que la boutique n'autorise pas le stock négatif.",
-  security: bearer,
-  middleware: [requireUser] as const,
-  request: { headers: IdempotencyHeaders, body: jsonBody(TransferInput) },
-  responses: {
-    201: jsonResponse(TransferResultSchema, "Transfert enregistré"),
-    ...errorResponses(...AUTHED_ERRORS, 404, 409, 415, 422),
-  },
+  input: TransferInput,
+  result: TransferResultSchema,
+  resultDescription: "Transfert enregistré",
 });
 
 /** Routes of the transfers API (mounted under /v1). */

@@ -1,16 +1,51 @@
 /**
- * What the write routes share: the manager role, the optional `Idempotency-Key`, and
+ * What the write routes share: their OpenAPI route (a POST for signed-in users with an
+ * optional `Idempotency-Key`, answering 201), the manager role, the key's replay, and
  * validation errors that name the line of a list (`details[].line`, 1 = the first
  * element) besides the field path.
  *
  * @module
  */
+import { createRoute, type z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { requireUser } from "../auth/middleware.ts";
 import type { Tx } from "../db/client.ts";
 import { type TenantContext, withTenantTx } from "../db/tx.ts";
 import type { AppEnv } from "../http/context.ts";
 import { ApiError } from "../http/errors.ts";
+import { AUTHED_ERRORS, bearer, errorResponses, jsonBody, jsonResponse } from "../http/openapi.ts";
 import { once, requestHash, sendable, type Stored } from "./idempotency.ts";
+import { IdempotencyHeaders } from "./schemas.ts";
+
+/**
+ * The OpenAPI route of a stock write: `POST path` for signed-in users with an optional
+ * `Idempotency-Key`, a JSON `input`, and `result` answered with 201.
+ */
+export function writeRoute<P extends string, I extends z.ZodType, R extends z.ZodType>(
+  spec: {
+    path: P;
+    summary: string;
+    description: string;
+    input: I;
+    result: R;
+    resultDescription: string;
+  },
+) {
+  return createRoute({
+    method: "post",
+    path: spec.path,
+    tags: ["Stock"],
+    summary: spec.summary,
+    description: spec.description,
+    security: bearer,
+    middleware: [requireUser] as const,
+    request: { headers: IdempotencyHeaders, body: jsonBody(spec.input) },
+    responses: {
+      201: jsonResponse(spec.result, spec.resultDescription),
+      ...errorResponses(...AUTHED_ERRORS, 404, 409, 415, 422),
+    },
+  });
+}
 
 /**
  * Runs `run` as a manager of the caller's tenant, once per `Idempotency-Key` when the
