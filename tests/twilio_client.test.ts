@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { type SendResult, WhatsAppClient } from "../shared/notifications/whatsapp/client.ts";
 import { buildDigest } from "../shared/notifications/whatsapp/digest.ts";
 import { basicAuth } from "../shared/notifications/whatsapp/http_client.ts";
-import { nextAttempt, seededRandom } from "../shared/notifications/whatsapp/retry.ts";
+import { nextAttempt } from "../shared/notifications/whatsapp/retry.ts";
+import { seededRandom } from "../shared/random.ts";
 import type { TwilioSettings } from "../shared/notifications/whatsapp/settings.ts";
 import { type FakeTwilio, startFakeTwilio } from "./helpers/fake_twilio.ts";
 

@@ -1,24 +1,13 @@
 /**
- * A small seeded pseudo-random generator and the count distributions the tests and
- * benchmarks simulate from. Deterministic for a given seed; never `Math.random`.
+ * The count distributions the tests and benchmarks simulate from, drawn from a seeded
+ * generator (`shared/random.ts`, re-exported here). Deterministic for a given seed;
+ * never `Math.random`.
  *
  * @module
  */
+import type { Random } from "../random.ts";
 
-/** A generator of uniform numbers in [0, 1). */
-export type Random = () => number;
-
-/** mulberry32: a 32-bit seeded generator, good enough for simulation and bootstraps. */
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { type Random, seededRandom } from "../random.ts";
 
 /** A standard normal draw (Box–Muller). */
 export function normal(random: Random): number {

@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  DEFAULT_RETRY_POLICY,
-  nextAttempt,
-  nominalDelayMs,
-  type RetryPolicy,
-  seededRandom,
-} from "./retry.ts";
+import { DEFAULT_RETRY_POLICY, nextAttempt, nominalDelayMs, type RetryPolicy } from "./retry.ts";
+import { seededRandom } from "../../random.ts";
 
 const now = new Date("2026-11-25T10:00:00Z");
 const policy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 1000, factor: 2, maxDelayMs: 5000 };

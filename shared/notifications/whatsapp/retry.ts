@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type { Random } from "../../random.ts";
 
 /** How retries are spaced and when they stop. */
 export type RetryPolicy = {
@@ -33,9 +34,6 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   factor: 2,
   maxDelayMs: 15 * 60_000,
 };
-
-/** A source of numbers in [0, 1), like `Math.random`. */
-export type Random = () => number;
 
 /** What to do after a failed attempt. */
 export type RetryDecision =
@@ -72,16 +70,4 @@ export function nextAttempt(
   const jittered = Math.round(nominal / 2 + random() * (nominal / 2));
   const delayMs = Math.max(jittered, options.retryAfterMs ?? 0);
   return { retry: true, delayMs, at: new Date(options.now.getTime() + delayMs) };
-}
-
-/** A deterministic random source (mulberry32) for tests and reproducible schedules. */
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

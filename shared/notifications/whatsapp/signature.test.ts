@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import twilio from "twilio";
-import { seededRandom } from "./retry.ts";
+import { seededRandom } from "../../random.ts";
 import { computeSignature, signedPayload, urlVariants, verifySignature } from "./signature.ts";
 
 // The worked example of Twilio's "Webhooks security" guide
