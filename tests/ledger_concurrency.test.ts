@@ -19,6 +19,7 @@ import {
 } from "./helpers/fixtures.ts";
 import type { ErrorBody, Movement } from "./helpers/ledger.ts";
 import { startStack } from "./helpers/stack.ts";
+import { seededRandom } from "../shared/random.ts";
 
 const stack = await startStack();
 const { sql, config, url } = stack;
@@ -26,16 +27,9 @@ const { sql, config, url } = stack;
 const CLIENTS = 20;
 const MOVEMENTS_PER_CLIENT = 200;
 
-/** A small seeded generator (mulberry32), so a failing run can be replayed. */
+/** A seeded generator, so a failing run can be replayed. */
 function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return {
     next,
     int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),

@@ -8,7 +8,8 @@
  */
 import type { Sql } from "../../shared/db/client.ts";
 import type { RetailSeries } from "../bench/retail_data.ts";
-import { planMovements, planProducts, random } from "./demand.ts";
+import { seededRandom } from "../../shared/random.ts";
+import { planMovements, planProducts } from "./demand.ts";
 
 /** A seeded tenant. */
 export type SeededTenant = {
@@ -110,7 +111,7 @@ export async function seedTenant(
   retail: RetailSeries[],
   options: TenantOptions,
 ): Promise<SeededTenant> {
-  const rng = random(options.seed);
+  const rng = seededRandom(options.seed);
   const [user] = await sql<{ id: string }[]>`
     insert into auth.users (email, email_confirmed_at, aud, role)
     values (${options.email}, now(), 'authenticated', 'authenticated') returning id`;
