@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, type RouteConfig, z } from "@hono/zod-openapi";
+import { requireUser } from "../auth/middleware.ts";
 import type { AppEnv } from "./context.ts";
 import { ApiError } from "./errors.ts";
 
@@ -57,6 +58,13 @@ export const AUTHED_ERRORS = [400, 401, 403, 413] as const;
 
 /** Security requirement of user routes. */
 export const bearer = [{ bearerAuth: [] }];
+
+/** A route for signed-in users: `createRoute` with the bearer security and `requireUser`. */
+export function userRoute<const R extends Omit<RouteConfig, "security" | "middleware">>(
+  config: R,
+) {
+  return createRoute({ ...config, security: bearer, middleware: [requireUser] as const });
+}
 
 /** A router whose validation failures answer 400 with the field paths. */
 export function createRouter(): OpenAPIHono<AppEnv> {

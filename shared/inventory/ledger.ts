@@ -6,8 +6,7 @@
  *
  * @module
  */
-import { createRoute, type z } from "@hono/zod-openapi";
-import { requireUser } from "../auth/middleware.ts";
+import type { z } from "@hono/zod-openapi";
 import { IdParams } from "../catalogue/crud.ts";
 import type { Tx } from "../db/client.ts";
 import { withTenantTx } from "../db/tx.ts";
@@ -15,23 +14,21 @@ import type { Deps } from "../http/context.ts";
 import { errors } from "../http/errors.ts";
 import {
   AUTHED_ERRORS,
-  bearer,
   createRouter,
   errorResponses,
   jsonResponse,
+  userRoute,
 } from "../http/openapi.ts";
 import { type LedgerEntrySchema, LedgerQuery, LedgerSchema } from "./read_schemas.ts";
 
 type Query = z.output<typeof LedgerQuery>;
 type LedgerEntry = z.output<typeof LedgerEntrySchema>;
 
-const productLedger = createRoute({
+const productLedger = userRoute({
   method: "get",
   path: "/products/{id}/ledger",
   tags: ["Stock"],
   summary: "Mouvements d'un produit avec le solde après chacun, paginés",
-  security: bearer,
-  middleware: [requireUser] as const,
   request: { params: IdParams, query: LedgerQuery },
   responses: {
     200: jsonResponse(LedgerSchema, "Une page du grand livre du produit"),

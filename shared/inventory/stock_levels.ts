@@ -6,17 +6,16 @@
  *
  * @module
  */
-import { createRoute, type z } from "@hono/zod-openapi";
-import { requireUser } from "../auth/middleware.ts";
+import type { z } from "@hono/zod-openapi";
 import type { Tx } from "../db/client.ts";
 import { withTenantTx } from "../db/tx.ts";
 import type { Deps } from "../http/context.ts";
 import {
   AUTHED_ERRORS,
-  bearer,
   createRouter,
   errorResponses,
   jsonResponse,
+  userRoute,
 } from "../http/openapi.ts";
 import { parseSort } from "../catalogue/crud.ts";
 import {
@@ -29,15 +28,13 @@ import {
 type Query = z.output<typeof StockLevelQuery>;
 type StockLevel = z.output<typeof StockLevelSchema>;
 
-const listStockLevels = createRoute({
+const listStockLevels = userRoute({
   method: "get",
   path: "/stock-levels",
   tags: ["Stock"],
   summary: "Stocks par produit et emplacement : filtres (produit, emplacement, stock faible), " +
     "tri, pagination",
   description: "Un couple produit × emplacement sans aucun mouvement n'a pas de ligne (stock 0).",
-  security: bearer,
-  middleware: [requireUser] as const,
   request: { query: StockLevelQuery },
   responses: {
     200: jsonResponse(StockLevelPageSchema, "Une page de stocks"),
