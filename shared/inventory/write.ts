@@ -6,14 +6,19 @@
  *
  * @module
  */
-import { createRoute, type z } from "@hono/zod-openapi";
+import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { requireUser } from "../auth/middleware.ts";
 import type { Tx } from "../db/client.ts";
 import { type TenantContext, withTenantTx } from "../db/tx.ts";
 import type { AppEnv } from "../http/context.ts";
 import { ApiError } from "../http/errors.ts";
-import { AUTHED_ERRORS, bearer, errorResponses, jsonBody, jsonResponse } from "../http/openapi.ts";
+import {
+  AUTHED_ERRORS,
+  errorResponses,
+  jsonBody,
+  jsonResponse,
+  userRoute,
+} from "../http/openapi.ts";
 import { once, requestHash, sendable, type Stored } from "./idempotency.ts";
 import { IdempotencyHeaders } from "./schemas.ts";
 
@@ -31,14 +36,12 @@ export function writeRoute<P extends string, I extends z.ZodType, R extends z.Zo
     resultDescription: string;
   },
 ) {
-  return createRoute({
+  return userRoute({
     method: "post",
     path: spec.path,
     tags: ["Stock"],
     summary: spec.summary,
     description: spec.description,
-    security: bearer,
-    middleware: [requireUser] as const,
     request: { headers: IdempotencyHeaders, body: jsonBody(spec.input) },
     responses: {
       201: jsonResponse(spec.result, spec.resultDescription),
