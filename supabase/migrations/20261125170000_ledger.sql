@@ -1,6 +1,7 @@
--- Stock ledger: the append-only movements, the stock levels and weighted average costs
--- the database keeps from them in the same transaction, and the stored results of
--- idempotent API requests. Adjustments and stock counts also go to the audit log.
+-- Stock ledger: the append-only movements, and the stock levels and weighted average
+-- costs the database keeps from them in the same transaction. Adjustments and stock
+-- counts also go to the audit log. (The stored results of idempotent API requests are
+-- in 20261125170100_idempotency.sql.)
 --
 -- Every stock change is one insert into public.stock_movements (any number of rows per
 -- statement). A statement-level trigger reads the inserted rows as a transition table
@@ -93,22 +94,9 @@ create table public.product_costs (
     references public.products (tenant_id, id)
 );
 
-create table public.idempotency_keys (
-  tenant_id uuid not null references public.tenants (id) on delete cascade,
-  key text not null check (key ~ '^[!-~]{1,255}$'),
-  request_path text not null check (char_length(request_path) between 1 and 200),
-  request_hash text not null check (request_hash ~ '^[0-9a-f]{64}$'),
-  response_status integer check (response_status between 200 and 499),
-  response_body json,
-  created_by uuid default auth.uid(),
-  created_at timestamptz not null default now(),
-  primary key (tenant_id, key)
-);
-
 alter table public.stock_movements enable row level security;
 alter table public.stock_levels enable row level security;
 alter table public.product_costs enable row level security;
-alter table public.idempotency_keys enable row level security;
 
 -- ===========================================================================
 -- Indexes (every one leads with tenant_id)
@@ -449,31 +437,20 @@ create policy stock_levels_select on public.stock_levels for select to authentic
 create policy product_costs_select on public.product_costs for select to authenticated
   using (tenant_id = (select app.current_tenant_id()));
 
-create policy idempotency_keys_select on public.idempotency_keys for select to authenticated
-  using (tenant_id = (select app.current_tenant_id()));
-create policy idempotency_keys_insert on public.idempotency_keys for insert to authenticated
-  with check (tenant_id = (select app.current_tenant_id()) and (select app.has_current_role('manager')));
-create policy idempotency_keys_update on public.idempotency_keys for update to authenticated
-  using (tenant_id = (select app.current_tenant_id()) and (select app.has_current_role('manager')))
-  with check (tenant_id = (select app.current_tenant_id()));
-
 -- ===========================================================================
 -- Grants
 -- ===========================================================================
-revoke all on public.stock_movements, public.stock_levels, public.product_costs,
-  public.idempotency_keys from anon, authenticated;
+revoke all on public.stock_movements, public.stock_levels, public.product_costs
+  from anon, authenticated;
 -- Only what a caller may choose: never id, created_by or created_at.
 grant select, insert (tenant_id, product_id, location_id, kind, quantity, counted_quantity,
   unit_cost_xof, transfer_id, reason, reference, note, idempotency_key, occurred_at)
   on public.stock_movements to authenticated;
 grant select on public.stock_levels, public.product_costs to authenticated;
-grant select, insert (tenant_id, key, request_path, request_hash),
-  update (response_status, response_body) on public.idempotency_keys to authenticated;
 
 -- The service role records movements too, but rewrites neither them nor what they derive.
 grant select, insert on public.stock_movements to service_role;
 grant select on public.stock_levels, public.product_costs to service_role;
-grant all on public.idempotency_keys to service_role;
 
 revoke all on function app.raise_error(integer, text, text, jsonb),
   app.raise_movement_problems(jsonb), app.stock_count_difference(),
@@ -566,19 +543,6 @@ comment on column public.product_costs.average_unit_cost_xof is
 comment on column public.product_costs.last_unit_cost_xof is 'Unit cost of the latest receipt.';
 comment on column public.product_costs.last_receipt_at is 'Latest occurred_at among the receipts.';
 comment on column public.product_costs.updated_at is 'When a receipt last changed the cost.';
-
-comment on table public.idempotency_keys is
-  'Results of API requests sent with an Idempotency-Key header, per tenant: the same key and body get the stored response again; another body is refused.';
-comment on column public.idempotency_keys.tenant_id is 'Tenant the request acted in.';
-comment on column public.idempotency_keys.key is 'The Idempotency-Key header (1–255 printable ASCII characters).';
-comment on column public.idempotency_keys.request_path is 'Method and route of the first request (e.g. POST /movements).';
-comment on column public.idempotency_keys.request_hash is
-  'SHA-256 (hex) of the route and the canonical JSON body of the first request.';
-comment on column public.idempotency_keys.response_status is 'HTTP status of the stored response: a success, or the refusal of a business rule (404, 409, 422).';
-comment on column public.idempotency_keys.response_body is 'JSON body of the stored response, returned again on a replay (an error without its request_id).';
-comment on column public.idempotency_keys.created_by is 'User who sent the first request.';
-comment on column public.idempotency_keys.created_at is 'When the first request was processed.';
-
 comment on function app.raise_error(integer, text, text, jsonb) is
   'Raises an application error: SQLSTATE DG<status>, message = stable code, hint = French text, detail = JSON details.';
 comment on function app.raise_movement_problems(jsonb) is
