@@ -13,7 +13,6 @@ import type { AppEnv, Deps } from "../http/context.ts";
 import { createRouter } from "../http/openapi.ts";
 import type { crudRoutes, DeleteQuery, IdParams } from "./crud.ts";
 import {
-  archiveOne,
   deleteOne,
   findOne,
   type Fragment,
@@ -22,7 +21,7 @@ import {
   listPage,
   type ListQuery,
   type Resource,
-  restoreOne,
+  setArchived,
   updateOne,
 } from "./store.ts";
 
@@ -119,13 +118,23 @@ export function resourceRouter<
       await inTenant(sql, c, "manager", (tx, t) => deleteOne(tx, resource, t.id, id), resource);
       return c.body(null, 204);
     }
-    const row = await inTenant(sql, c, "manager", (tx, t) => archiveOne(tx, resource, t.id, id));
+    const row = await inTenant(
+      sql,
+      c,
+      "manager",
+      (tx, t) => setArchived(tx, resource, t.id, id, true),
+    );
     return c.json(row, 200);
   });
 
   mount("restore", async (c) => {
     const { id } = c.req.valid("param");
-    const row = await inTenant(sql, c, "manager", (tx, t) => restoreOne(tx, resource, t.id, id));
+    const row = await inTenant(
+      sql,
+      c,
+      "manager",
+      (tx, t) => setArchived(tx, resource, t.id, id, false),
+    );
     return c.json(row, 200);
   });
 

@@ -221,30 +221,20 @@ export async function updateOne<Row extends object>(
   return row;
 }
 
-/** Archives row `id` (keeps the first archiving time), or 404. */
-export async function archiveOne<Row extends object>(
+/**
+ * Archives row `id` (keeping the first archiving time) or brings it back from the
+ * archive; 404 when the tenant has no such row.
+ */
+export async function setArchived<Row extends object>(
   tx: Tx,
   resource: Resource<Row, string>,
   tenantId: string,
   id: string,
+  archived: boolean,
 ): Promise<Row> {
   const [row] = await tx<Row[]>`
-    update ${resource.table(tx)} set archived_at = coalesce(archived_at, now())
-    where tenant_id = ${tenantId} and id = ${id}
-    returning ${resource.columns(tx)}`;
-  if (!row) throw resource.notFound();
-  return row;
-}
-
-/** Brings row `id` back from the archive, or 404. */
-export async function restoreOne<Row extends object>(
-  tx: Tx,
-  resource: Resource<Row, string>,
-  tenantId: string,
-  id: string,
-): Promise<Row> {
-  const [row] = await tx<Row[]>`
-    update ${resource.table(tx)} set archived_at = null
+    update ${resource.table(tx)}
+    set archived_at = ${archived ? tx`coalesce(archived_at, now())` : tx`null`}
     where tenant_id = ${tenantId} and id = ${id}
     returning ${resource.columns(tx)}`;
   if (!row) throw resource.notFound();

@@ -178,36 +178,6 @@ grant all on public.locations, public.categories, public.suppliers, public.produ
 revoke all on function app.create_default_location() from public;
 
 -- ===========================================================================
--- Admin: catalogue sizes per tenant (columns appended to the view)
--- ===========================================================================
-create or replace view admin.tenant_overview as
-select
-  t.id as tenant_id,
-  t.name,
-  t.currency,
-  t.timezone,
-  t.created_at,
-  (select count(*) from public.memberships m where m.tenant_id = t.id) as members,
-  (select count(*) from public.memberships m where m.tenant_id = t.id and m.role = 'owner') as owners,
-  (select count(*) from public.invitations i
-    where i.tenant_id = t.id and i.accepted_at is null and i.revoked_at is null
-      and i.expires_at > now()) as pending_invitations,
-  (select string_agg(u.email, ', ' order by u.email) from public.memberships m
-    join auth.users u on u.id = m.user_id
-    where m.tenant_id = t.id and m.role = 'owner') as owner_emails,
-  (select count(*) from public.products p where p.tenant_id = t.id) as products,
-  (select count(*) from public.products p
-    where p.tenant_id = t.id and p.active and p.archived_at is null) as active_products,
-  (select count(*) from public.suppliers s where s.tenant_id = t.id) as suppliers,
-  (select count(*) from public.locations l where l.tenant_id = t.id) as locations
-from public.tenants t;
-
-comment on column admin.tenant_overview.products is 'Products in the catalogue (archived included).';
-comment on column admin.tenant_overview.active_products is 'Products active and not archived.';
-comment on column admin.tenant_overview.suppliers is 'Suppliers.';
-comment on column admin.tenant_overview.locations is 'Shops and warehouses.';
-
--- ===========================================================================
 -- Comments
 -- ===========================================================================
 comment on table public.locations is 'Places that hold stock: shops and warehouses of a tenant.';

@@ -459,38 +459,6 @@ grant execute on function app.raise_error(integer, text, text, jsonb)
   to authenticated, service_role;
 
 -- ===========================================================================
--- Admin: ledger size per tenant (columns appended to the view)
--- ===========================================================================
-create or replace view admin.tenant_overview as
-select
-  t.id as tenant_id,
-  t.name,
-  t.currency,
-  t.timezone,
-  t.created_at,
-  (select count(*) from public.memberships m where m.tenant_id = t.id) as members,
-  (select count(*) from public.memberships m where m.tenant_id = t.id and m.role = 'owner') as owners,
-  (select count(*) from public.invitations i
-    where i.tenant_id = t.id and i.accepted_at is null and i.revoked_at is null
-      and i.expires_at > now()) as pending_invitations,
-  (select string_agg(u.email, ', ' order by u.email) from public.memberships m
-    join auth.users u on u.id = m.user_id
-    where m.tenant_id = t.id and m.role = 'owner') as owner_emails,
-  (select count(*) from public.products p where p.tenant_id = t.id) as products,
-  (select count(*) from public.products p
-    where p.tenant_id = t.id and p.active and p.archived_at is null) as active_products,
-  (select count(*) from public.suppliers s where s.tenant_id = t.id) as suppliers,
-  (select count(*) from public.locations l where l.tenant_id = t.id) as locations,
-  (select count(*) from public.stock_movements sm where sm.tenant_id = t.id) as movements,
-  (select max(sl.last_movement_at) from public.stock_levels sl where sl.tenant_id = t.id)
-    as last_movement_at
-from public.tenants t;
-
-comment on column admin.tenant_overview.movements is 'Stock movements recorded (the ledger).';
-comment on column admin.tenant_overview.last_movement_at is
-  'Latest occurred_at among the tenant''s movements.';
-
--- ===========================================================================
 -- Comments
 -- ===========================================================================
 comment on type public.movement_kind is
