@@ -7,6 +7,7 @@
 import type { Hono } from "hono";
 import { createApiApp } from "./api.ts";
 import type { AppEnv, Deps } from "./http/context.ts";
+import { createJobFunction } from "./jobs/function.ts";
 
 /** Builds one function's app; its base path is `/<name>`. */
 export type FunctionFactory = (deps: Deps) => Hono<AppEnv>;
@@ -14,4 +15,5 @@ export type FunctionFactory = (deps: Deps) => Hono<AppEnv>;
 /** Every function of the project. */
 export const FUNCTIONS: Record<string, FunctionFactory> = {
   api: createApiApp,
+  "alerts-evaluate": createJobFunction("alerts-evaluate"),
 };

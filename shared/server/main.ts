@@ -1,6 +1,7 @@
 /**
  * `deno task start`: the local server on http://localhost:8000 — embedded PGlite in
- * `.data/` unless DATABASE_URL is set, demo data in development.
+ * `.data/` unless DATABASE_URL is set, demo data in development, and the scheduled jobs
+ * (docs/scheduling.md).
  *
  * @module
  */
@@ -10,7 +11,7 @@ import { bootLocal } from "./boot.ts";
 
 try {
   const config = loadConfig();
-  const stack = await bootLocal(config);
+  const stack = await bootLocal(config, undefined, { jobs: true });
   const where = stack.db.mode === "embedded"
     ? `embedded PGlite in ${config.pgliteDataDir} (psql: ${stack.db.url})`
     : "DATABASE_URL";
@@ -30,6 +31,7 @@ try {
   }, (request, info) => stack.fetch(request, { remoteAddr: info.remoteAddr as Deno.NetAddr }));
   const shutdown = async () => {
     await server.shutdown();
+    await stack.scheduler?.stop();
     await stack.db.close();
     Deno.exit(0);
   };
