@@ -35,13 +35,17 @@ export type Scheduler = {
 
 /** Reads the one schedule from the database. */
 export async function readSchedules(deps: Pick<Deps, "db">): Promise<JobSchedule[]> {
-  return await deps.db.sql<JobSchedule[]>`
+  const rows = await deps.db.sql<JobSchedule[]>`
     select job, schedule from app.job_schedules() order by job`;
+  return rows.map(({ job, schedule }) => ({ job, schedule }));
 }
 
-/** The next time `schedule` (5-field cron, UTC) fires strictly after `after`. */
+/**
+ * The next time `schedule` fires strictly after `after`, in UTC as pg_cron reads it.
+ * Five fields as in SQL; a sixth (leading seconds) is accepted for tests.
+ */
 export function nextRun(schedule: string, after: Date): Date {
-  const cron = new Cron(schedule, { paused: true, timezone: "UTC", mode: "5-part" });
+  const cron = new Cron(schedule, { paused: true, timezone: "UTC" });
   try {
     const next = cron.nextRun(after);
     if (!next) throw new Error(`cron expression "${schedule}" never fires again`);
@@ -53,11 +57,12 @@ export function nextRun(schedule: string, after: Date): Date {
 
 /**
  * Starts the scheduler for the process's database: LISTEN on real Postgres, in-process
- * timers on PGlite (`mode` overrides the choice).
+ * timers on PGlite (`mode` overrides the choice; `schedules` replaces the SQL schedule,
+ * for tests).
  */
 export async function startScheduler(
   deps: Deps,
-  options: { mode?: Scheduler["mode"] } = {},
+  options: { mode?: Scheduler["mode"]; schedules?: JobSchedule[] } = {},
 ): Promise<Scheduler> {
   const mode = options.mode ?? (deps.db.mode === "postgres" ? "listen" : "in_process");
   const inFlight = new Set<Promise<unknown>>();
@@ -88,7 +93,7 @@ export async function startScheduler(
     };
   }
 
-  const schedules = await readSchedules(deps);
+  const schedules = options.schedules ?? await readSchedules(deps);
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   // setTimeout holds at most ~24.8 days; longer waits are taken in steps.
   const MAX_WAIT_MS = 60 * 60 * 1000;

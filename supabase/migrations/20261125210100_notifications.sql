@@ -87,7 +87,8 @@ create table public.inbound_messages (
   body text not null check (char_length(body) <= 4096),
   provider_sid text not null check (char_length(provider_sid) between 1 and 64),
   command text check (command in ('stop', 'start', 'ok', 'stock', 'help', 'unknown')),
-  reply_outbox_id bigint,
+  -- Our answer, sent back as TwiML in the webhook's response.
+  reply text check (char_length(reply) <= 1600),
   received_at timestamptz not null default now(),
   constraint inbound_messages_recipient_fkey foreign key (tenant_id, recipient_id)
     references public.notification_recipients (tenant_id, id) on delete set null (recipient_id)
@@ -252,5 +253,5 @@ comment on column public.inbound_messages.from_e164 is 'Sender number in E.164.'
 comment on column public.inbound_messages.body is 'Text as received.';
 comment on column public.inbound_messages.provider_sid is 'Twilio message SID (a redelivered webhook is stored once).';
 comment on column public.inbound_messages.command is 'Understood command: stop, start, ok, stock, help or unknown.';
-comment on column public.inbound_messages.reply_outbox_id is 'Our reply in the outbox.';
+comment on column public.inbound_messages.reply is 'Our answer (returned to Twilio as TwiML in the webhook response).';
 comment on column public.inbound_messages.received_at is 'When it arrived.';
