@@ -73,7 +73,7 @@ select
   r.status,
   r.started_at,
   r.finished_at,
-  round(extract(epoch from (coalesce(r.finished_at, now()) - r.started_at))::numeric, 3)
+  round(extract(epoch from (coalesce(r.finished_at, clock_timestamp()) - r.started_at))::numeric, 3)
     as duration_seconds,
   r.tenants,
   r.alerts_opened,
