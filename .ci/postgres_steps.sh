@@ -4,6 +4,8 @@
 #   1. the Deno suite against Postgres     -> $1/postgres.log, $1/postgres.rc
 #   2. deno task migrate checks            -> $1/migrate.log,  $1/migrate.rc
 #   3. the pgTAP suite through pg_prove    -> $1/pgtap.log,    $1/pgtap.rc
+#   4. with pg_cron: the jobs pgTAP file in the cron database (`postgres`, migrated here
+#      last), where the cron.job checks are real -> $1/pgtap_cron.log, $1/pgtap_cron.rc
 # Every step runs even when an earlier one fails; .ci/run reads the files.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -43,3 +45,23 @@ echo
 echo "==> pgTAP (pg_prove supabase/tests/*.sql)"
 bash scripts/pgtap.sh --verbose 2>&1 | tee "$logs/pgtap.log"
 echo "${PIPESTATUS[0]}" >"$logs/pgtap.rc"
+
+# pg_cron can only live in cron.database_name (`postgres`): the fresh database of step 3
+# skips the cron.job checks of 60_jobs.test.sql, so that file runs again here, in the
+# cron database, once the migrations (which register the jobs) are applied to it.
+if [ "$(psql -X -tA -c "select 1 from pg_extension where extname = 'pg_cron'")" = 1 ]; then
+  echo
+  echo "==> pgTAP in the cron database (supabase/tests/60_jobs.test.sql in postgres)"
+  (
+    set -e
+    deno task migrate
+    psql -X -q -v ON_ERROR_STOP=1 <<'SQL'
+create schema if not exists extensions;
+grant usage on schema extensions to anon, authenticated, service_role, supabase_auth_admin;
+create extension if not exists pgtap with schema extensions;
+alter database postgres set search_path = "$user", public, extensions;
+SQL
+    pg_prove --verbose --dbname "$DATABASE_URL" supabase/tests/60_jobs.test.sql
+  ) 2>&1 | tee "$logs/pgtap_cron.log"
+  echo "${PIPESTATUS[0]}" >"$logs/pgtap_cron.rc"
+fi
