@@ -72,6 +72,7 @@ Deno.test("loadConfig() leaves Twilio unconfigured by default and the server sti
     whatsappFrom: undefined,
     apiBaseUrl: "https://api.twilio.com",
     statusCallbackUrl: undefined,
+    webhookBaseUrl: "http://localhost:8000/functions/v1",
   });
   const settings = twilioSettings(config.twilio);
   assert.equal(settings.configured, false);

@@ -55,6 +55,7 @@ const EnvSchema = z.object({
   }).optional(),
   TWILIO_API_BASE_URL: z.url().default("https://api.twilio.com"),
   TWILIO_STATUS_CALLBACK_URL: z.url().optional(),
+  TWILIO_WEBHOOK_BASE_URL: z.url().optional(),
 });
 
 /** Twilio settings; the three credentials are all set or all absent (then nothing is sent). */
@@ -66,6 +67,11 @@ export type TwilioConfig = {
   /** `https://api.twilio.com`, or a local fake in tests. */
   apiBaseUrl: string;
   statusCallbackUrl: string | undefined;
+  /**
+   * Public URL the functions are reached under (`https://<ref>.supabase.co/functions/v1`),
+   * which Twilio signs; default `SUPABASE_URL` + `/functions/v1`.
+   */
+  webhookBaseUrl: string;
 };
 
 export type Config = {
@@ -176,6 +182,10 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
       whatsappFrom: e.TWILIO_WHATSAPP_FROM,
       apiBaseUrl: e.TWILIO_API_BASE_URL.replace(/\/+$/, ""),
       statusCallbackUrl: e.TWILIO_STATUS_CALLBACK_URL,
+      webhookBaseUrl: (e.TWILIO_WEBHOOK_BASE_URL ?? `${supabaseUrl}/functions/v1`).replace(
+        /\/+$/,
+        "",
+      ),
     },
   };
 }
