@@ -163,6 +163,11 @@ Deno.test("POST /functions/v1/alerts-evaluate: 401 without or with a forged toke
     body: { trigger: "cron" },
   });
   assert.equal(fromCron.body.trigger, "cron", "pg_net's body marks a pg_cron run");
+  const manual = await call<JobRun>(url, "POST", path, {
+    token: service,
+    body: { trigger: "manual" },
+  });
+  assert.equal(manual.body.trigger, "manual", "deno task alerts:trigger through the server");
 
   const get = await call<{ error: { code: string } }>(url, "GET", path, { token: service });
   assert.equal(get.status, 405);

@@ -2,7 +2,8 @@
  * A scheduled job as an Edge Function (`alerts-evaluate`…): what pg_cron reaches over
  * pg_net on hosted Supabase (`app.invoke_function`). `POST /<job>` with a service-role
  * bearer token runs the job once through the runner and answers its `job_runs` row
- * (trigger `cron` when the body is `{"trigger":"cron"}`, as pg_net sends it, else `http`).
+ * (trigger `cron` or `manual` when the body says so — pg_net sends `{"trigger":"cron"}` —
+ * else `http`).
  * No token or an invalid one → 401; a valid token of another role → 403; another method
  * → 405. Errors follow the API's contract (shared/http/errors.ts).
  *
@@ -39,9 +40,11 @@ export function createJobFunction(job: string): (deps: Deps) => Hono<AppEnv> {
           "service_role_required",
         );
       }
-      // app.invoke_function posts {"trigger":"cron"} when pg_cron calls over pg_net.
+      // app.invoke_function posts {"trigger":"cron"} when pg_cron calls over pg_net;
+      // `deno task alerts:trigger` posts {"trigger":"manual"} to a running local server.
       const body = await c.req.json().catch(() => ({}));
-      const trigger = body && typeof body === "object" && body.trigger === "cron" ? "cron" : "http";
+      const named = body && typeof body === "object" ? body.trigger : undefined;
+      const trigger = named === "cron" || named === "manual" ? named : "http";
       const run = await runNamedJob(deps, job, trigger);
       return c.json(run, 200);
     });
