@@ -377,6 +377,11 @@ create trigger alerts_broadcast after insert on public.alerts
   referencing new table as new_rows
   for each statement execute function app.broadcast_new_alerts();
 
+-- Products that exist before this migration are checked by the first evaluation.
+insert into public.alert_dirty_products (tenant_id, product_id)
+select p.tenant_id, p.id from public.products p
+on conflict do nothing;
+
 -- ===========================================================================
 -- Policies: members read alerts and their history; managers and owners manage rules.
 -- Alert rows change only through the functions above and the evaluation.
