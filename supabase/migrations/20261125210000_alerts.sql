@@ -434,7 +434,9 @@ grant select on public.alert_types, public.alerts, public.alert_events, public.s
   to authenticated;
 grant select, insert, update, delete on public.alert_rules to authenticated;
 grant select, insert, update, delete on public.alert_types, public.alert_rules, public.alerts,
-  public.alert_events, public.stock_forecasts, public.alert_dirty_products to service_role;
+  public.stock_forecasts, public.alert_dirty_products to service_role;
+-- History is never rewritten, not even by the service role.
+grant select, insert on public.alert_events to service_role;
 revoke all on function app.check_alert_rule_params(), app.mark_alert_dirty_from_levels(),
   app.mark_alert_dirty_from_products(), app.mark_alert_dirty_from_rules(),
   app.broadcast_new_alerts(),

@@ -17,6 +17,8 @@ export type TenantTable = {
   set: Record<string, unknown>;
   /** Rows are never updated or deleted, not even by the service role. */
   appendOnly?: boolean;
+  /** Internal: no user of any tenant reads it, only the service role. */
+  internal?: boolean;
 };
 
 const token = () => crypto.randomUUID().replaceAll("-", "");
@@ -42,4 +44,14 @@ export const TENANT_TABLES: TenantTable[] = [
   // Written by receive_purchase_order only: no API role (service included) updates or deletes them.
   { table: "purchase_receipts", key: "tenant_id", row: (t) => ({ tenant_id: t, order_id: crypto.randomUUID(), line_id: crypto.randomUUID(), supplier_id: crypto.randomUUID(), product_id: crypto.randomUUID(), movement_id: 1, quantity: 1, unit_cost_xof: 1, received_at: "2026-01-01T00:00:00Z", lead_time_days: 1 }), set: { lead_time_days: 0 }, appendOnly: true },
   { table: "idempotency_keys", key: "tenant_id", row: (t) => ({ tenant_id: t, key: token(), request_path: "POST /movements", request_hash: "0".repeat(64) }), set: { response_status: 201 } },
+  { table: "alert_rules", key: "tenant_id", row: (t) => ({ tenant_id: t, alert_type: "fill_rate_drop", params: { threshold: 0.5 } }), set: { enabled: false } },
+  { table: "alerts", key: "tenant_id", row: (t) => ({ tenant_id: t, alert_type: "stock_out", severity: "critical", first_seen_at: "2026-01-01T00:00:00Z", last_seen_at: "2026-01-01T00:00:00Z" }), set: { severity: "info" } },
+  // History: written by the evaluation and app.change_alert, never rewritten.
+  { table: "alert_events", key: "tenant_id", row: (t) => ({ tenant_id: t, alert_id: 1, event: "resolved", source: "api" }), set: { event: "opened" }, appendOnly: true },
+  { table: "stock_forecasts", key: "tenant_id", row: (t) => ({ tenant_id: t, product_id: crypto.randomUUID(), computed_at: "2026-01-01T00:00:00Z", method: "pirate", daily_demand: 1 }), set: { daily_demand: 0 } },
+  { table: "alert_dirty_products", key: "tenant_id", row: (t) => ({ tenant_id: t, product_id: crypto.randomUUID() }), set: { marked_at: "2026-01-01T00:00:00Z" }, internal: true },
+  { table: "notification_settings", key: "tenant_id", row: (t) => ({ tenant_id: t, daily_budget: 10000 }), set: { daily_budget: 10000 } },
+  { table: "notification_recipients", key: "tenant_id", row: (t) => ({ tenant_id: t, display_name: "Pirate", phone_e164: "+221770000001", opted_in: true }), set: { phone_e164: "+221770000002" } },
+  { table: "notification_outbox", key: "tenant_id", row: (t) => ({ tenant_id: t, recipient_id: crypto.randomUUID(), kind: "test", payload: { text: "pirate" } }), set: { status: "cancelled" } },
+  { table: "inbound_messages", key: "tenant_id", row: (t) => ({ tenant_id: t, from_e164: "+221770000003", body: "STOP", provider_sid: `SM${token()}` }), set: { command: "stop" } },
 ];
