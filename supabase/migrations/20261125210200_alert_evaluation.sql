@@ -43,7 +43,11 @@ begin
     perform app.raise_error(409, 'evaluation_running', 'Une évaluation des alertes est déjà en cours.');
   end if;
 
-  drop table if exists pg_temp.alert_scope, pg_temp.alert_cond, pg_temp.alert_changes;
+  -- Scratch tables of this run (dropped at commit; a second run in the same transaction
+  -- drops the first one's).
+  if to_regclass('pg_temp.alert_scope') is not null then
+    drop table pg_temp.alert_scope, pg_temp.alert_cond, pg_temp.alert_changes;
+  end if;
   create temp table alert_scope (tenant_id uuid not null, product_id uuid not null)
     on commit drop;
   create temp table alert_cond (
@@ -358,6 +362,7 @@ $$;
 -- Grants
 -- ===========================================================================
 revoke all on function app.evaluate_alerts(timestamptz, boolean, bigint) from public;
+revoke all on function app.no_id() from public;
 grant execute on function app.no_id() to authenticated, service_role;
 grant execute on function app.evaluate_alerts(timestamptz, boolean, bigint) to service_role;
 

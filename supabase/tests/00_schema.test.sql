@@ -115,11 +115,11 @@ select results_eq($$
     and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
     and has_function_privilege('authenticated', p.oid, 'execute')
   order by 1
-$$, array['accept_invitation', 'cancel_purchase_order', 'cancel_sales_order',
+$$, array['accept_invitation', 'acknowledge_alert', 'cancel_purchase_order', 'cancel_sales_order',
   'confirm_sales_order', 'create_invitation', 'create_tenant', 'deliver_sales_order',
-  'lead_time_stats', 'receive_purchase_order', 'send_purchase_order', 'service_rate',
-  'tenant_members']::text[],
-  'authenticated can execute exactly the tenancy and order RPCs in public (not the token hook)');
+  'lead_time_stats', 'receive_purchase_order', 'resolve_alert', 'send_purchase_order',
+  'service_rate', 'snooze_alert', 'tenant_members']::text[],
+  'authenticated can execute exactly the tenancy, order and alert RPCs in public (not the token hook)');
 
 select schema_privs_are('admin', 'anon', array[]::text[], 'anon has no privilege on schema admin');
 select schema_privs_are('admin', 'authenticated', array[]::text[],
