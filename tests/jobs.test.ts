@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { signAccessToken } from "../shared/auth/jwt.ts";
+import { createJobFunction } from "../shared/jobs/function.ts";
 import { type JobRun, runJob } from "../shared/jobs/runner.ts";
 import { startScheduler } from "../shared/jobs/scheduler.ts";
 import { call, createTenantWithRoles, tokenFor } from "./helpers/fixtures.ts";
@@ -177,6 +178,23 @@ Deno.test("POST /functions/v1/alerts-evaluate: 401 without or with a forged toke
   assert.equal(get.status, 405);
   assert.equal(get.headers.get("allow"), "POST");
   assert.equal(get.body.error.code, "method_not_allowed");
+});
+
+Deno.test("a job function built with the project's service key accepts that key as is", async () => {
+  const app = createJobFunction("alerts-evaluate", { serviceRoleKey: "sb_secret_test-key" })(deps);
+  const post = (token: string) =>
+    app.fetch(
+      new Request("http://local/alerts-evaluate", {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+      }),
+    );
+  const ok = await post("sb_secret_test-key");
+  assert.equal(ok.status, 200);
+  assert.equal((await ok.json() as JobRun).trigger, "http");
+  const wrong = await post("sb_secret_test-kez");
+  assert.equal(wrong.status, 401, "another opaque key is not a valid token");
+  await wrong.body?.cancel();
 });
 
 Deno.test("app.invoke_function() validates the name and notifies without pg_net", async () => {

@@ -7,4 +7,7 @@ import { createJobFunction } from "../../shared/jobs/function.ts";
 
 const config = loadConfig();
 const db = await openDatabase(config, { allowEmbedded: false });
-Deno.serve(createJobFunction("alerts-evaluate")(createDeps(config, db)).fetch);
+// pg_net sends the Vault's service_role_key: the project's service key, set by Supabase in
+// every function's environment.
+const serviceRoleKey = Deno.env.get("SUPABASE_SERVICE_ROLE_KEY") || undefined;
+Deno.serve(createJobFunction("alerts-evaluate", { serviceRoleKey })(createDeps(config, db)).fetch);

@@ -7,6 +7,11 @@
  * No token or an invalid one → 401; a valid token of another role → 403; another method
  * → 405. Errors follow the API's contract (shared/http/errors.ts).
  *
+ * The token is verified like any access token (`deps.verifyToken`); on hosted Supabase
+ * the entrypoint also passes the project's service key (`SUPABASE_SERVICE_ROLE_KEY`, set
+ * in every Edge Function's environment), accepted as is: Supabase's service keys
+ * (`sb_secret_…`, or the legacy JWT without `sub` and audience) are not access tokens.
+ *
  * @module
  */
 import { Hono } from "hono";
@@ -15,8 +20,17 @@ import { ApiError, errorBody, errors } from "../http/errors.ts";
 import { installErrorHandlers, requestId, requestLog } from "../http/middleware.ts";
 import { runNamedJob } from "./registry.ts";
 
+/** Options of a job function. */
+export type JobFunctionOptions = {
+  /** The project's service key, accepted as a bearer token as it is. */
+  serviceRoleKey?: string;
+};
+
 /** Builds the function app of job `job`; its base path is `/<job>`. */
-export function createJobFunction(job: string): (deps: Deps) => Hono<AppEnv> {
+export function createJobFunction(
+  job: string,
+  options: JobFunctionOptions = {},
+): (deps: Deps) => Hono<AppEnv> {
   return (deps) => {
     const app = new Hono<AppEnv>().basePath(`/${job}`);
     app.use(
@@ -33,8 +47,11 @@ export function createJobFunction(job: string): (deps: Deps) => Hono<AppEnv> {
     app.post("/", async (c) => {
       const match = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
       if (!match) throw errors.unauthenticated();
-      const claims = await deps.verifyToken(match[1]);
-      if (claims.role !== "service_role") {
+      const isServiceKey = options.serviceRoleKey
+        ? await sameSecret(match[1], options.serviceRoleKey)
+        : false;
+      const role = isServiceKey ? "service_role" : (await deps.verifyToken(match[1])).role;
+      if (role !== "service_role") {
         throw errors.forbidden(
           "Seule la clé service_role peut lancer une tâche planifiée.",
           "service_role_required",
@@ -58,4 +75,14 @@ export function createJobFunction(job: string): (deps: Deps) => Hono<AppEnv> {
     });
     return app;
   };
+}
+
+/** Compares two secrets in constant time (over their SHA-256 digests). */
+async function sameSecret(given: string, expected: string): Promise<boolean> {
+  const digest = async (text: string) =>
+    new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  const [a, b] = await Promise.all([digest(given), digest(expected)]);
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
+  return diff === 0;
 }
