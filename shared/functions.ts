@@ -8,6 +8,7 @@ import type { Hono } from "hono";
 import { createApiApp } from "./api.ts";
 import type { AppEnv, Deps } from "./http/context.ts";
 import { createJobFunction } from "./jobs/function.ts";
+import { createTwilioWebhookApp } from "./notifications/webhook.ts";
 
 /** Builds one function's app; its base path is `/<name>`. */
 export type FunctionFactory = (deps: Deps) => Hono<AppEnv>;
@@ -16,4 +17,5 @@ export type FunctionFactory = (deps: Deps) => Hono<AppEnv>;
 export const FUNCTIONS: Record<string, FunctionFactory> = {
   api: createApiApp,
   "alerts-evaluate": createJobFunction("alerts-evaluate"),
+  "twilio-webhook": createTwilioWebhookApp,
 };
