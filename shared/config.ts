@@ -56,6 +56,11 @@ const EnvSchema = z.object({
   TWILIO_API_BASE_URL: z.url().default("https://api.twilio.com"),
   TWILIO_STATUS_CALLBACK_URL: z.url().optional(),
   TWILIO_WEBHOOK_BASE_URL: z.url().optional(),
+  // The approved WhatsApp template of alert messages, sent outside the 24-hour window.
+  TWILIO_CONTENT_SID_ALERTS: z.string().regex(
+    /^HX[0-9a-fA-F]{32}$/,
+    "must be HX followed by 32 hex digits (a Content Template SID)",
+  ).optional(),
 });
 
 /** Twilio settings; the three credentials are all set or all absent (then nothing is sent). */
@@ -72,6 +77,12 @@ export type TwilioConfig = {
    * which Twilio signs; default `SUPABASE_URL` + `/functions/v1`.
    */
   webhookBaseUrl: string;
+  /**
+   * ContentSid (`HX…`) of the approved alert template, used outside the 24-hour window
+   * (`{{1}}` alert count, `{{2}}` shop, `{{3}}` most urgent alert). Absent: only freeform
+   * messages can be sent, and a message outside the window fails (63016).
+   */
+  alertsContentSid?: string;
 };
 
 export type Config = {
@@ -186,6 +197,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
         /\/+$/,
         "",
       ),
+      ...(e.TWILIO_CONTENT_SID_ALERTS ? { alertsContentSid: e.TWILIO_CONTENT_SID_ALERTS } : {}),
     },
   };
 }
