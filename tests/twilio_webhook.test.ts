@@ -45,7 +45,7 @@ const messageSid = () => "SM" + hex(32);
 const phone = () =>
   `+22177${String(crypto.getRandomValues(new Uint32Array(1))[0] % 10_000_000).padStart(7, "0")}`;
 
-type Route = "status" | "inbound";
+type Route = "status" | "inbound" | "";
 type PostOptions = {
   /** null: no header; default: Twilio's signature of `signedUrl` and `signedParams`. */
   signature?: string | null;
@@ -59,7 +59,7 @@ type PostOptions = {
 
 async function post(route: Route, params: Record<string, string>, options: PostOptions = {}) {
   const query = options.query ?? "";
-  const signedUrl = options.signedUrl ?? `${BASE}/twilio-webhook/${route}${query}`;
+  const signedUrl = options.signedUrl ?? `${BASE}/twilio-webhook${route && "/"}${route}${query}`;
   const signature = options.signature === undefined
     ? await computeSignature(options.token ?? TOKEN, signedUrl, options.signedParams ?? params)
     : options.signature;
@@ -67,11 +67,14 @@ async function post(route: Route, params: Record<string, string>, options: PostO
     "content-type": options.contentType ?? "application/x-www-form-urlencoded",
   };
   if (signature !== null) headers["x-twilio-signature"] = signature;
-  const response = await fetch(`${stack.url}/functions/v1/twilio-webhook/${route}${query}`, {
-    method: "POST",
-    headers,
-    body: options.body ?? new URLSearchParams(params).toString(),
-  });
+  const response = await fetch(
+    `${stack.url}/functions/v1/twilio-webhook${route && "/"}${route}${query}`,
+    {
+      method: "POST",
+      headers,
+      body: options.body ?? new URLSearchParams(params).toString(),
+    },
+  );
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 
@@ -446,6 +449,17 @@ Deno.test("status: queued → sent → delivered → read, and a late callback n
   const failedLate = await send("failed");
   assert.equal(failedLate.status, "read");
   assert.equal(failedLate.failed_at, null);
+});
+
+Deno.test("status: the function's own URL works as StatusCallback too", async () => {
+  const { t, recipientId } = await shopWithRecipient();
+  const message = await outbox(t.id, recipientId);
+  const form = statusForm(message.sid, "delivered");
+  const refused = await post("", form, { signedUrl: `${BASE}/twilio-webhook/status` });
+  assert.equal(refused.status, 403);
+  const response = await post("", form);
+  assert.equal(response.status, 204, response.text);
+  assert.equal((await outboxRow(message.id)).status, "delivered");
 });
 
 Deno.test("status: read straight after queued also records delivery", async () => {

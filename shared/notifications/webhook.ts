@@ -6,6 +6,8 @@
  *   failed/undelivered end it, from queued or sent, with Twilio's `ErrorCode`). A late
  *   or unknown callback changes nothing and is still answered 204, so Twilio does not
  *   retry it forever.
+ *   `POST /twilio-webhook` (the function's root) is the same, for a `StatusCallback` set
+ *   to the function's URL.
  * - `POST /twilio-webhook/inbound`: a WhatsApp message to our number, stored and
  *   answered as TwiML (see `inbound.ts` and `commands.ts`).
  *
@@ -50,7 +52,7 @@ export function createTwilioWebhookApp(deps: Deps): Hono<AppEnv> {
   );
   installErrorHandlers(app);
 
-  app.post("/status", async (c) => {
+  const status = async (c: Context<AppEnv>) => {
     const form = await verifiedForm(c, deps);
     const update = parseStatusCallback(form);
     if (!update) {
@@ -60,7 +62,11 @@ export function createTwilioWebhookApp(deps: Deps): Hono<AppEnv> {
     }
     await applyStatus(deps, update);
     return c.body(null, 204);
-  });
+  };
+  app.post("/status", status);
+  // The function's own URL works as a StatusCallback too (TWILIO_STATUS_CALLBACK_URL set
+  // to …/functions/v1/twilio-webhook); the URL verified is then that one.
+  app.post("/", status);
 
   app.post("/inbound", async (c) => {
     const form = await verifiedForm(c, deps);
@@ -81,14 +87,18 @@ export function createTwilioWebhookApp(deps: Deps): Hono<AppEnv> {
     return c.body(twiml(outcome.reply), 200, { "Content-Type": "text/xml; charset=utf-8" });
   });
 
-  app.all("/:route{status|inbound}", (c) => {
-    c.header("Allow", "POST");
-    const body = errorBody(
-      new ApiError(400, "method_not_allowed", `Méthode ${c.req.method} non autorisée : POST.`),
-      c.get("requestId"),
-    );
-    return c.json(body, 405);
-  });
+  app.on(
+    ["GET", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
+    ["/", "/status", "/inbound"],
+    (c) => {
+      c.header("Allow", "POST");
+      const body = errorBody(
+        new ApiError(400, "method_not_allowed", `Méthode ${c.req.method} non autorisée : POST.`),
+        c.get("requestId"),
+      );
+      return c.json(body, 405);
+    },
+  );
   return app;
 }
 
