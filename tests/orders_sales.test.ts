@@ -229,6 +229,56 @@ Deno.test("deliver: partial then full, sale movements taken from /stock-levels",
   assert.equal(afterDone.status, 409, "a delivered order is not cancelled");
 });
 
+Deno.test("deliver with an Idempotency-Key: a retry moves stock once and replays the answer", async () => {
+  const s = await shop();
+  const order = await confirmedOrder(s);
+  const [rice] = order.lines;
+  const send = (quantity: number, key: string, orderId = order.id) =>
+    call<Res>(url, "POST", `/api/v1/sales-orders/${orderId}/deliver`, {
+      token: s.manager,
+      headers: { "idempotency-key": key },
+      body: { lines: [{ line_id: rice.id, quantity }] },
+    });
+  const key = crypto.randomUUID();
+  const first = await send(2, key);
+  assert.equal(first.status, 200, JSON.stringify(first.body));
+  const before = await movementCount(sql, s.t.id);
+  const retry = await send(2, key);
+  assert.equal(retry.status, 200);
+  assert.equal(retry.headers.get("idempotent-replayed"), "true");
+  assert.deepEqual(retry.body, first.body);
+  assert.equal(await movementCount(sql, s.t.id), before, "no second sale movement");
+  assert.equal(await stockOf(s.viewer, s.rice.id), 8);
+  const otherBody = await send(3, key);
+  assert.equal(otherBody.status, 409);
+  assert.equal(otherBody.body.error.code, "idempotency_conflict");
+  // A refusal is stored with its key too: the same over-delivery is refused again, once.
+  const overKey = crypto.randomUUID();
+  const over = await send(50, overKey);
+  assert.equal(over.status, 409);
+  const overAgain = await send(50, overKey);
+  assert.equal(overAgain.status, 409);
+  assert.equal(overAgain.headers.get("idempotent-replayed"), "true");
+  // Confirm takes no body: a key still works.
+  const draft = await api("POST", "/sales-orders", s.manager, {
+    lines: [{ product_id: s.oil.id, quantity: 1 }],
+  });
+  const confirmKey = crypto.randomUUID();
+  for (let i = 0; i < 2; i++) {
+    const confirmed = await call<Res>(
+      url,
+      "POST",
+      `/api/v1/sales-orders/${draft.body.id}/confirm`,
+      {
+        token: s.manager,
+        headers: { "idempotency-key": confirmKey },
+      },
+    );
+    assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+    assert.equal(confirmed.body.status, "confirmed");
+  }
+});
+
 Deno.test("deliver: insufficient stock is 409 naming the line, and nothing is written", async () => {
   const s = await shop();
   const order = await confirmedOrder(s, 5, 3);

@@ -47,7 +47,7 @@ function storable(error: ApiError): boolean {
 
 /**
  * Runs `run` once per (tenant, key), in a savepoint whose handle it receives, and
- * stores its outcome; afterwards returns the
+ * stores its outcome (`successStatus` when it succeeds); afterwards returns the
  * stored outcome if `route` and `hash` match, else 409. A stored refusal is thrown again
  * as an {@link ApiError} (marked `Idempotent-Replayed` on a replay) by {@link sendable}.
  */
@@ -56,6 +56,7 @@ export async function once<T>(
   tenantId: string,
   request: { key: string; route: string; hash: string },
   run: (tx: Tx) => Promise<T>,
+  successStatus = 201,
 ): Promise<Stored<T | StoredError>> {
   const claimed = await tx`
     insert into public.idempotency_keys (tenant_id, key, request_path, request_hash)
@@ -80,7 +81,10 @@ export async function once<T>(
   let outcome: { status: number; body: T | StoredError };
   try {
     // Through the savepoint's own handle: a failed query in it must not fail `tx`.
-    outcome = { status: 201, body: await tx.savepoint((savepoint) => run(savepoint)) as T };
+    outcome = {
+      status: successStatus,
+      body: await tx.savepoint((savepoint) => run(savepoint)) as T,
+    };
   } catch (error) {
     const refusal = toApiError(error);
     if (!storable(refusal)) throw error;

@@ -54,25 +54,35 @@ export function writeRoute<P extends string, I extends z.ZodType, R extends z.Zo
  * Runs `run` as a manager of the caller's tenant, once per `Idempotency-Key` when the
  * request has one (`route` names the route in the stored request hash). A refusal
  * stored with the key is thrown again, after the transaction that stored it commits.
+ * Answers `successStatus` (201 unless given).
  */
 export async function managerWrite<T>(
   c: Context<AppEnv>,
   route: string,
   key: string | undefined,
   run: (tx: Tx, tenant: TenantContext) => Promise<T>,
+  successStatus = 201,
 ): Promise<Stored<T>> {
   const { sql } = c.var.deps.db;
   if (key === undefined) {
     const body = await withTenantTx(sql, c.var.claims, c.var.tenantId, run, "manager");
-    return { status: 201, body, replayed: false };
+    return { status: successStatus, body, replayed: false };
   }
-  const hash = await requestHash(route, await c.req.json());
+  // The body as sent (already validated); none, for a transition without input.
+  const body = await c.req.json().catch(() => null);
+  const hash = await requestHash(route, body);
   const outcome = await withTenantTx(
     sql,
     c.var.claims,
     c.var.tenantId,
     (tx, tenant) =>
-      once(tx, tenant.id, { key, route, hash }, (savepoint) => run(savepoint, tenant)),
+      once(
+        tx,
+        tenant.id,
+        { key, route, hash },
+        (savepoint) => run(savepoint, tenant),
+        successStatus,
+      ),
     "manager",
   );
   return sendable(outcome);

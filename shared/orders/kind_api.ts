@@ -20,6 +20,8 @@ import {
   jsonBody,
   jsonResponse,
 } from "../http/openapi.ts";
+import { IdempotencyHeaders } from "../inventory/schemas.ts";
+import { managerWrite, replayed } from "../inventory/write.ts";
 import { EmptyInput, LineParams, OrderParams } from "./schemas.ts";
 import {
   addLine,
@@ -137,7 +139,7 @@ export function orderRoutes<
         path: `${one}/${verb}` as `${P}/{id}/${V}`,
         summary: spec.summary,
         description: spec.description,
-        request: { params: OrderParams, body: spec.body },
+        request: { params: OrderParams, headers: IdempotencyHeaders, body: spec.body },
         responses: { 200: order(spec.done), ...errorResponses(...WRITE) },
       }),
   };
@@ -147,6 +149,7 @@ export function orderRoutes<
 type TransitionRoute<B extends z.ZodType> = RouteConfig & {
   request: {
     params: typeof OrderParams;
+    headers: typeof IdempotencyHeaders;
     body: { content: { "application/json": { schema: B } } };
   };
 };
@@ -224,14 +227,24 @@ export function orderRouter<
       route: TransitionRoute<B>,
       call: (tx: Tx, id: string, input: z.output<B>) => Promise<unknown>,
     ) =>
-      mount<{ param: z.output<typeof OrderParams>; json: z.output<B> }>(route, async (c) => {
+      mount<{
+        param: z.output<typeof OrderParams>;
+        json: z.output<B>;
+        header: z.output<typeof IdempotencyHeaders>;
+      }>(route, async (c) => {
         const { id } = c.req.valid("param");
         const input = c.req.valid("json");
-        const done = await write(
-          c,
-          (tx, t) => transition(tx, kind, t, id, (tx) => call(tx, id, input)),
+        // With an Idempotency-Key, a retried delivery or receipt moves stock once.
+        const key = c.req.valid("header")["idempotency-key"];
+        const path = `POST ${route.path.replace("{id}", id)}`;
+        const done = await managerWrite(
+          c as unknown as Context<AppEnv>,
+          path,
+          key,
+          (tx, t) => transition(tx, kind, t.id, id, (tx) => call(tx, id, input)),
+          200,
         );
-        return c.json(done, 200);
+        return c.json(replayed(c as unknown as Context<AppEnv>, done), 200);
       }),
   };
 }
