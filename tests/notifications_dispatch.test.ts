@@ -480,9 +480,9 @@ Deno.test("dispatchOutbox() fails a permanent error at once, never retries it, a
   assert.match(failed.last_error ?? "", /opted_out \(21610\)/);
   assert.equal(failed.attempts, 1);
   assert.equal(failed.failed_at, MORNING.toISOString());
-  const [person] = await sql<{ opted_out_at: string | null }[]>`
-    select opted_out_at from public.notification_recipients where id = ${r.id}`;
-  assert.equal(person.opted_out_at, MORNING.toISOString());
+  const [person] = await sql<{ opted_in: boolean; opted_out_at: string | null }[]>`
+    select opted_in, opted_out_at from public.notification_recipients where id = ${r.id}`;
+  assert.deepEqual(person, { opted_in: false, opted_out_at: MORNING.toISOString() });
 
   await dispatchOutbox(deps, { now: at(MORNING, hours(2)), ids: [id] });
   assert.equal(requestsTo(r.phone).length, 1, "not retried");

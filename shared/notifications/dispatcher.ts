@@ -513,12 +513,12 @@ async function finish(
   return rows.length === 1;
 }
 
-/** Twilio says the person opted out (21610): nothing more is sent to them. */
+/** Twilio says the person opted out (21610): recorded as a STOP would be (until START). */
 async function recordOptOut(sql: Sql, row: RowContext, now: Date): Promise<void> {
   await withServiceTx(sql, (tx) =>
     tx`
       update public.notification_recipients
-      set opted_out_at = coalesce(opted_out_at, ${now.toISOString()}::timestamptz)
+      set opted_in = false, opted_out_at = coalesce(opted_out_at, ${now.toISOString()}::timestamptz)
       where tenant_id = ${row.tenant_id} and id = ${row.recipient_id}`);
 }
 
