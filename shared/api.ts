@@ -5,6 +5,7 @@
  * @module
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { alertRoutes } from "./alerts/routes.ts";
 import { catalogueRoutes } from "./catalogue/routes.ts";
 import { auditRoutes } from "./audit/routes.ts";
 import { mountDocs } from "./docs/routes.ts";
@@ -54,6 +55,7 @@ export function createApiApp(deps: Deps): OpenAPIHono<AppEnv> {
   v1.route("/", inventoryRoutes(deps));
   v1.route("/", orderRoutes(deps));
   v1.route("/", importerRoutes(deps));
+  v1.route("/", alertRoutes(deps));
   mountDocs(v1, { title: "Digiboost PME API", version: API_VERSION });
   app.route("/v1", v1);
   return app;

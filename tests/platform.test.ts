@@ -103,6 +103,19 @@ Deno.test("openapi.json documents every route with its auth and its errors", asy
       `delete /${resource}/{id}`,
       `post /${resource}/{id}/restore`,
     ]),
+    "get /alertes",
+    "get /alertes/history",
+    "get /alertes/types",
+    "get /alertes/{id}",
+    ...["acknowledge", "snooze", "resolve"].map((verb) => `post /alertes/{id}/${verb}`),
+    ...["rules", "recipients"].flatMap((resource) => [
+      `get /alertes/${resource}`,
+      `post /alertes/${resource}`,
+      `patch /alertes/${resource}/{id}`,
+      `delete /alertes/${resource}/{id}`,
+    ]),
+    "get /alertes/settings",
+    "put /alertes/settings",
   ];
   const documented = Object.entries(body.paths).flatMap(([path, ops]) =>
     Object.keys(ops).map((m) => `${m} ${path}`)
