@@ -124,6 +124,28 @@ Deno.test("overlapping runs of one job: the second is skipped, another job is no
   assert.equal(third.status, "succeeded", "the lock is released after the run");
 });
 
+Deno.test({
+  name: "the lock spans processes: a run is skipped while another connection holds it",
+  ignore: !onPostgres, // on PGlite one process owns the database: the guard is in-process
+  async fn() {
+    const other = postgres(stack.db.url, { max: 1, onnotice: () => {} });
+    try {
+      await other`select pg_advisory_lock(${0x6a6f6273}, hashtext('test-external'))`;
+      const skipped = await runJob(deps, { job: "test-external", trigger: "manual" }, () => {
+        throw new Error("must not run while another process holds the lock");
+      });
+      assert.equal(skipped.status, "skipped");
+      await other`select pg_advisory_unlock(${0x6a6f6273}, hashtext('test-external'))`;
+      const ran = await runJob(deps, { job: "test-external", trigger: "manual" }, () => {
+        return Promise.resolve({});
+      });
+      assert.equal(ran.status, "succeeded");
+    } finally {
+      await other.end();
+    }
+  },
+});
+
 Deno.test("job_runs is closed to API roles; service_role reads and writes it", async () => {
   for (const role of ["anon", "authenticated"]) {
     const [row] = await sql`select has_table_privilege(${role}, 'public.job_runs', 'select')

@@ -1,10 +1,10 @@
 /**
  * The job runner: every run of a scheduled job, wherever it started, goes through
  * {@link runJob}, which records it in `job_runs` and never lets two runs of one job
- * overlap. On a real Postgres the guard is a session advisory lock held on a reserved
- * connection (so it spans processes: the local server, `deno task alerts:trigger`, an
- * Edge Function); on the embedded PGlite database, which one process owns, it is an
- * in-process set of running jobs.
+ * overlap. On a real Postgres the guard is an advisory lock (so it spans processes: the
+ * local server, `deno task alerts:trigger`, an Edge Function), taken in a transaction
+ * that one pool connection keeps open for the whole run; on the embedded PGlite
+ * database, which one process owns, it is an in-process set of running jobs.
  *
  * @module
  */
@@ -135,27 +135,38 @@ async function acquire(db: Database, job: string): Promise<Lock | null> {
       },
     };
   }
-  // A session lock lives as long as its connection: reserve one for the whole run, so
-  // the pool cannot hand the lock's connection to anyone else meanwhile.
-  const connection = await db.sql.reserve();
-  try {
-    const [{ locked }] = await connection<{ locked: boolean }[]>`
-      select pg_try_advisory_lock(${LOCK_NAMESPACE}, hashtext(${job})) as locked`;
-    if (!locked) {
-      connection.release();
-      return null;
-    }
-  } catch (error) {
-    connection.release();
-    throw error;
+  // A transaction-scoped lock, held by keeping its transaction open on one connection
+  // until the run ends. Not a session lock (pg_try_advisory_lock): behind Supabase's
+  // transaction pooler (port 6543, what Edge Functions use) consecutive statements of
+  // one client connection may reach different server sessions, so a session lock
+  // could be taken on one and "released" on another. The transaction takes no other
+  // lock and, in read committed, holds no snapshot while it waits.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => release = resolve);
+  let transaction!: Promise<unknown>;
+  const locked = await new Promise<boolean>((resolve, reject) => {
+    transaction = db.sql.begin(async (tx) => {
+      const [row] = await tx<{ locked: boolean }[]>`
+        select pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, hashtext(${job})) as locked`;
+      resolve(row.locked);
+      if (row.locked) await released;
+    });
+    transaction.catch(reject);
+  });
+  if (!locked) {
+    await transaction;
+    return null;
   }
   return {
     async release() {
-      try {
-        await connection`select pg_advisory_unlock(${LOCK_NAMESPACE}, hashtext(${job}))`;
-      } finally {
-        connection.release();
-      }
+      release();
+      await transaction.catch((error) =>
+        logJob("warn", {
+          msg: "job lock: transaction ended with an error",
+          job,
+          error: String(error),
+        })
+      );
     },
   };
 }
