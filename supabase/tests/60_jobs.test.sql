@@ -73,9 +73,10 @@ unlisten invoke_function;
 -- ---------------------------------------------------------------------------
 -- pg_cron lives only in the database cron.database_name names (`postgres` on hosted
 -- Supabase and in scripts/with_postgres.ts); scripts/pgtap.sh tests a fresh database,
--- where app.schedule_jobs() registers nothing. Run this file in the cron database to
--- make the last two checks real (docs/scheduling.md); tests/jobs.test.ts proves the
--- path pg_cron → invoke_function → LISTEN on every CI run either way.
+-- where app.schedule_jobs() registers nothing and the last two checks are skipped. CI
+-- runs this file again in the cron database, migrated, where they are real
+-- (.ci/postgres_steps.sh); tests/jobs.test.ts proves the path pg_cron →
+-- invoke_function → LISTEN → job_runs either way.
 select is(app.schedule_jobs(),
   case when to_regclass('cron.job') is null then 0 else 1 end,
   'app.schedule_jobs() registers the one job where pg_cron exists, nothing elsewhere');
