@@ -13,7 +13,13 @@ import assert from "node:assert/strict";
 import { loadConfig } from "../shared/config.ts";
 import type { Deps } from "../shared/http/context.ts";
 import { dispatchOutbox, type DispatchSummary } from "../shared/notifications/dispatcher.ts";
+import {
+  type OutboundMessage,
+  type SendResult,
+  WhatsAppClient,
+} from "../shared/notifications/whatsapp/client.ts";
 import { DEFAULT_RETRY_POLICY } from "../shared/notifications/whatsapp/retry.ts";
+import { twilioSettings } from "../shared/notifications/whatsapp/settings.ts";
 import { createTenant, createUser } from "./helpers/fixtures.ts";
 import { startFakeTwilio } from "./helpers/fake_twilio.ts";
 import { startStack, testConfig } from "./helpers/stack.ts";
@@ -536,6 +542,62 @@ Deno.test("dispatchOutbox() takes over a row a crashed dispatcher left in 'sendi
   assert.equal(requestsTo(busy.phone).length, 0);
   assert.equal((await row(leased)).status, "sending");
   assert.equal((await row(future)).status, "pending");
+});
+
+Deno.test("dispatchOutbox() without ids takes the oldest due rows first, up to the limit", async () => {
+  // Long before every other test's clock, so only this test's rows are due.
+  const early = new Date("2026-01-05T10:00:00Z");
+  const t = await tenant();
+  const r = await recipient(t, { last_inbound_at: at(early, -hours(1)) });
+  const newest = await outbox(t, r.id, { kind: "test", next_attempt_at: at(early, -60_000) });
+  const oldest = await outbox(t, r.id, { kind: "test", next_attempt_at: at(early, -hours(2)) });
+  const middle = await outbox(t, r.id, { kind: "test", next_attempt_at: at(early, -hours(1)) });
+
+  assert.deepEqual(
+    await dispatchOutbox(deps, { now: early, limit: 2 }),
+    summary({ claimed: 2, sent: 2 }),
+  );
+  assert.deepEqual([(await row(oldest)).status, (await row(middle)).status], ["queued", "queued"]);
+  assert.equal((await row(newest)).status, "pending");
+  assert.deepEqual(await dispatchOutbox(deps, { now: early }), summary({ claimed: 1, sent: 1 }));
+});
+
+/** A client that runs `before` ahead of each send (to act while a pass is under way). */
+class SpyClient extends WhatsAppClient {
+  constructor(readonly before: (message: OutboundMessage) => Promise<void>) {
+    const settings = twilioSettings(deps.config.twilio);
+    if (!settings.configured) throw new Error("expected Twilio configured in this test file");
+    super(settings);
+  }
+  override async send(message: OutboundMessage): Promise<SendResult> {
+    await this.before(message);
+    return await super.send(message);
+  }
+}
+
+Deno.test("dispatchOutbox() skips a row another dispatcher took over during the pass", async () => {
+  const t = await tenant();
+  const r1 = await recipient(t);
+  const r2 = await recipient(t);
+  const first = await outbox(t, r1.id, { kind: "test" });
+  const second = await outbox(t, r2.id, { kind: "test", next_attempt_at: at(MORNING, 1000) });
+  const later = at(MORNING, 2000);
+  let calls = 0;
+  // While the first message is being sent, the second row's lease changes hands (as if
+  // another dispatcher had reclaimed it after an expiry).
+  const client = new SpyClient(async () => {
+    if (calls++ === 0) {
+      await sql`update public.notification_outbox set locked_until = ${at(later, hours(1))}
+        where id = ${second}`;
+    }
+  });
+
+  const result = await dispatchOutbox(deps, { now: later, ids: [first, second], client });
+
+  assert.deepEqual(result, summary({ claimed: 2, sent: 1 }));
+  assert.equal(sentTo(r1.phone).length, 1);
+  assert.equal(requestsTo(r2.phone).length, 0, "the other dispatcher's row is not sent");
+  assert.equal((await row(second)).status, "sending");
 });
 
 Deno.test("two dispatchOutbox() passes at once send each message once", async () => {

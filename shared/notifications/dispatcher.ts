@@ -23,17 +23,29 @@
  *
  * @module
  */
-import { withServiceTx } from "../db/tx.ts";
 import type { Sql } from "../db/client.ts";
 import type { Deps } from "../http/context.ts";
+import {
+  claimDue,
+  currentAttempts,
+  deferDue,
+  type Fields,
+  finish,
+  LEASE_MS,
+  recordOptOut,
+  renewAndRead,
+  type RowContext,
+  type ScheduleFacts,
+} from "./outbox.ts";
 import { renderBody, renderTemplateVariables } from "./render.ts";
-import type { OutboxKind } from "./render.ts";
 import { WhatsAppClient } from "./whatsapp/client.ts";
 import type { OutboundMessage, SendResult } from "./whatsapp/client.ts";
 import { type SendFailure, TwilioErrorCode } from "./whatsapp/errors.ts";
 import { messageKindFor } from "./whatsapp/session_window.ts";
-import { twilioSettings } from "./whatsapp/settings.ts";
 import { nextAttempt } from "./whatsapp/retry.ts";
+import { twilioSettings } from "./whatsapp/settings.ts";
+
+export { LEASE_MS, type ScheduleFacts } from "./outbox.ts";
 
 /** What one pass did. */
 export type DispatchSummary = {
@@ -55,27 +67,6 @@ export type DispatchOptions = {
   limit?: number;
   /** Overrides the client built from the configuration (tests). */
   client?: WhatsAppClient;
-};
-
-/** What the quiet hours and the daily budget depend on, as read for one row. */
-export type ScheduleFacts = {
-  kind: OutboxKind;
-  urgent: boolean;
-  /** The tenant lets a stock-out through the quiet hours. */
-  overrides_quiet_hours: boolean;
-  /** Now is within the recipient's (else the tenant's) quiet hours, in the tenant's zone. */
-  quiet_now: boolean;
-  /** The end of the quiet hours now in progress (or next), ISO 8601. */
-  quiet_end_now: string;
-  /** The next local midnight falls within the quiet hours. */
-  quiet_at_midnight: boolean;
-  /** The end of the quiet hours that contain the next midnight. */
-  quiet_end_after_midnight: string;
-  /** The next local midnight (start of the next budget day). */
-  next_midnight: string;
-  /** Messages of the tenant sent since local midnight. */
-  sent_today: number;
-  daily_budget: number;
 };
 
 /**
@@ -118,8 +109,6 @@ export function decideFailure(
 
 /** Rows per pass: 50 sends of ≤ 10 s each stay inside an Edge Function's wall clock. */
 export const DEFAULT_LIMIT = 50;
-/** How long a claimed row is ours; far above one send's timeout (10 s). */
-export const LEASE_MS = 5 * 60_000;
 /** When to look again while Twilio is not configured (or its credentials are refused). */
 export const NOT_CONFIGURED_RETRY_MS = 5 * 60_000;
 
@@ -127,22 +116,6 @@ export const NOT_CONFIGURED_RETRY_MS = 5 * 60_000;
 const OUTBOX_STATUSES = new Set(["queued", "sent", "delivered", "read"]);
 
 type Outcome = keyof Omit<DispatchSummary, "claimed">;
-
-/** A claimed row and what is needed to decide about it. */
-type RowContext = ScheduleFacts & {
-  id: string;
-  tenant_id: string;
-  recipient_id: string;
-  kind: OutboxKind;
-  payload: Record<string, unknown>;
-  attempts: number;
-  phone_e164: string;
-  active: boolean;
-  opted_in: boolean;
-  opted_out_at: string | null;
-  last_inbound_at: string | null;
-  shop_name: string;
-};
 
 /** Sends what is due; never throws for a failed send (each outcome is on its row). */
 export async function dispatchOutbox(
@@ -166,13 +139,20 @@ export async function dispatchOutbox(
   let client = options.client;
   if (!client) {
     if (!settings.configured) {
-      const deferred = await deferNotConfigured(sql, clock(), limit, options.ids, settings.message);
+      const now = clock();
+      const next = new Date(now.getTime() + NOT_CONFIGURED_RETRY_MS);
+      const deferred = await deferDue(
+        sql,
+        { now, limit, ids: options.ids },
+        next,
+        settings.message,
+      );
       return { ...summary, claimed: deferred, deferred };
     }
     client = new WhatsAppClient(settings);
   }
 
-  const claimed = await claim(sql, clock(), limit, options.ids);
+  const claimed = await claimDue(sql, { now: clock(), limit, ids: options.ids });
   summary.claimed = claimed.length;
   let refusedCredentials: string | undefined;
   for (const row of claimed) {
@@ -186,66 +166,6 @@ export async function dispatchOutbox(
     if (outcome) summary[outcome]++;
   }
   return summary;
-}
-
-/** Claims due rows (pending and due, or sending with an expired lease). */
-async function claim(
-  sql: Sql,
-  now: Date,
-  limit: number,
-  ids: number[] | undefined,
-): Promise<{ id: string; lease: string }[]> {
-  const lease = new Date(now.getTime() + LEASE_MS).toISOString();
-  const rows = await withServiceTx(sql, (tx) =>
-    tx<{ id: string; next_attempt_at: string }[]>`
-      with due as (
-        select o.id from public.notification_outbox o
-        where ((o.status = 'pending' and o.next_attempt_at <= ${now.toISOString()}::timestamptz)
-            or (o.status = 'sending' and o.locked_until < ${now.toISOString()}::timestamptz))
-          and (${ids ? ids.map(String) : null}::bigint[] is null
-            or o.id = any(${ids ? ids.map(String) : null}::bigint[]))
-        order by o.next_attempt_at, o.id
-        limit ${limit}
-        for update skip locked
-      )
-      update public.notification_outbox o
-      set status = 'sending', locked_until = ${lease}::timestamptz
-      from due where o.id = due.id
-      returning o.id::text as id, o.next_attempt_at`);
-  return [...rows]
-    .sort((a, b) =>
-      a.next_attempt_at.localeCompare(b.next_attempt_at) || Number(a.id) - Number(b.id)
-    )
-    .map((row) => ({ id: row.id, lease }));
-}
-
-/** Without credentials: due rows wait, with the reason, attempts untouched. */
-async function deferNotConfigured(
-  sql: Sql,
-  now: Date,
-  limit: number,
-  ids: number[] | undefined,
-  message: string,
-): Promise<number> {
-  const next = new Date(now.getTime() + NOT_CONFIGURED_RETRY_MS).toISOString();
-  const rows = await withServiceTx(sql, (tx) =>
-    tx`
-      with due as (
-        select o.id from public.notification_outbox o
-        where ((o.status = 'pending' and o.next_attempt_at <= ${now.toISOString()}::timestamptz)
-            or (o.status = 'sending' and o.locked_until < ${now.toISOString()}::timestamptz))
-          and (${ids ? ids.map(String) : null}::bigint[] is null
-            or o.id = any(${ids ? ids.map(String) : null}::bigint[]))
-        order by o.next_attempt_at, o.id
-        limit ${limit}
-        for update skip locked
-      )
-      update public.notification_outbox o
-      set status = 'pending', locked_until = null, deferred_reason = 'not_configured',
-        next_attempt_at = ${next}::timestamptz, last_error = ${message.slice(0, 1000)}
-      from due where o.id = due.id
-      returning o.id`);
-  return rows.length;
 }
 
 type RowOptions = {
@@ -348,52 +268,6 @@ async function dispatchRow(
   return await finishAfterFailure(sql, row.id, lease, 1, after, failure, stored, row.attempts);
 }
 
-/** Renews the lease if it is still ours, and reads what the decision needs. */
-async function renewAndRead(
-  sql: Sql,
-  id: string,
-  token: string,
-  lease: string,
-  now: Date,
-): Promise<RowContext | undefined> {
-  const at = now.toISOString();
-  const [row] = await withServiceTx(sql, (tx) =>
-    tx<RowContext[]>`
-      with renewed as (
-        update public.notification_outbox set locked_until = ${lease}::timestamptz
-        where id = ${id}::bigint and status = 'sending' and locked_until = ${token}::timestamptz
-        returning id, tenant_id, recipient_id, kind, payload, urgent, attempts
-      )
-      select o.id::text as id, o.tenant_id, o.recipient_id, o.kind, o.payload, o.urgent,
-        o.attempts, r.phone_e164, r.active, r.opted_in, r.opted_out_at, r.last_inbound_at,
-        t.name as shop_name,
-        coalesce(s.daily_budget, 50) as daily_budget,
-        coalesce(s.stock_out_overrides_quiet_hours, true) as overrides_quiet_hours,
-        case when q.qs = q.qe then false
-          when q.qs < q.qe then l.ln::time >= q.qs and l.ln::time < q.qe
-          else l.ln::time >= q.qs or l.ln::time < q.qe end as quiet_now,
-        (case when l.ln::time < q.qe then l.ln::date + q.qe else l.ln::date + 1 + q.qe end)
-          at time zone t.timezone as quiet_end_now,
-        case when q.qs = q.qe then false when q.qs < q.qe then q.qs = '00:00'::time
-          else q.qe > '00:00'::time end as quiet_at_midnight,
-        ((l.ln::date + 1) + q.qe) at time zone t.timezone as quiet_end_after_midnight,
-        (l.ln::date + 1)::timestamp at time zone t.timezone as next_midnight,
-        (select count(*)::int from public.notification_outbox x
-          where x.tenant_id = o.tenant_id
-            and x.sent_at >= l.ln::date::timestamp at time zone t.timezone
-            and x.sent_at < (l.ln::date + 1)::timestamp at time zone t.timezone) as sent_today
-      from renewed o
-      join public.notification_recipients r on r.tenant_id = o.tenant_id and r.id = o.recipient_id
-      join public.tenants t on t.id = o.tenant_id
-      left join public.notification_settings s on s.tenant_id = o.tenant_id
-      cross join lateral (
-        select coalesce(r.quiet_hours_start, s.quiet_hours_start, '21:00'::time) as qs,
-          coalesce(r.quiet_hours_end, s.quiet_hours_end, '07:00'::time) as qe
-      ) q
-      cross join lateral (select ${at}::timestamptz at time zone t.timezone as ln) l`);
-  return row;
-}
-
 /** Why the recipient may not be written to, if so. */
 function recipientRefusal(row: RowContext): string | null {
   if (!row.active) return "Recipient is inactive: message not sent.";
@@ -439,20 +313,6 @@ function buildMessage(row: RowContext, now: Date, contentSid: string | undefined
   };
 }
 
-/** Columns an outcome writes. */
-type Fields = {
-  status?: string;
-  deferred_reason?: string | null;
-  next_attempt_at?: string;
-  provider_sid?: string;
-  sent_at?: string;
-  failed_at?: string;
-  error_code?: number | null;
-  last_error?: string | null;
-  message_kind?: "freeform" | "template";
-  body?: string;
-};
-
 function notConfigured(now: Date, message: string, code?: number): Fields {
   return {
     status: "pending",
@@ -487,39 +347,6 @@ async function finishAfterFailure(
   const written = await finish(sql, id, lease, fields, attemptsAdded);
   if (!written) return undefined;
   return decision.retry ? "retried" : "failed";
-}
-
-async function currentAttempts(sql: Sql, id: string): Promise<number> {
-  const [row] = await sql<{ attempts: number }[]>`
-    select attempts from public.notification_outbox where id = ${id}::bigint`;
-  return row?.attempts ?? 0;
-}
-
-/** Writes an outcome if the row is still ours; false when another dispatcher took it over. */
-async function finish(
-  sql: Sql,
-  id: string,
-  lease: string,
-  fields: Fields,
-  attemptsAdded: number,
-): Promise<boolean> {
-  const columns = Object.keys(fields) as (keyof Fields)[];
-  const rows = await withServiceTx(sql, (tx) =>
-    tx`
-      update public.notification_outbox
-      set ${tx(fields, ...columns)}, locked_until = null, attempts = attempts + ${attemptsAdded}
-      where id = ${id}::bigint and status = 'sending' and locked_until = ${lease}::timestamptz
-      returning id`);
-  return rows.length === 1;
-}
-
-/** Twilio says the person opted out (21610): recorded as a STOP would be (until START). */
-async function recordOptOut(sql: Sql, row: RowContext, now: Date): Promise<void> {
-  await withServiceTx(sql, (tx) =>
-    tx`
-      update public.notification_recipients
-      set opted_in = false, opted_out_at = coalesce(opted_out_at, ${now.toISOString()}::timestamptz)
-      where tenant_id = ${row.tenant_id} and id = ${row.recipient_id}`);
 }
 
 function describeFailure(failure: SendFailure, stopped?: "permanent" | "max_attempts"): string {
