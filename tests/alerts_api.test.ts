@@ -3,7 +3,8 @@
  * evaluation; the history with events and notifications; acknowledge / snooze / resolve
  * with their roles, 404 across tenants and 409 once resolved; the alert types; rules
  * CRUD with per-type parameter validation and a rule that stops an alert; recipients
- * with phone normalisation and consent; settings; hostile strings in filters and bodies.
+ * with phone normalisation and consent; settings; the owner's test message sent through
+ * the outbox to a fake Twilio; hostile strings in filters and bodies.
  * Each test builds its own tenant and evaluates; assertions only read that tenant's rows.
  */
 import assert from "node:assert/strict";
@@ -17,9 +18,18 @@ import {
   type ErrorBody,
   paths,
 } from "./helpers/fixtures.ts";
+import { startFakeTwilio } from "./helpers/fake_twilio.ts";
 import { startStack } from "./helpers/stack.ts";
 
-const stack = await startStack();
+const ACCOUNT_SID = "AC" + "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+const AUTH_TOKEN = "fake-auth-token-alerts-api";
+const fake = await startFakeTwilio({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
+const stack = await startStack({
+  TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+  TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+  TWILIO_WHATSAPP_FROM: "+14155238886",
+  TWILIO_API_BASE_URL: fake.url,
+});
 const { sql, config, url } = stack;
 
 type Alert = {
@@ -257,7 +267,7 @@ Deno.test("GET /alertes/history has resolved alerts with their events and notifi
   assert.ok(alert.events.every((e) => e.source === "evaluation"));
   assert.equal(alert.notifications.length, 1);
   assert.equal(alert.notifications[0].recipient_name, "Awa Ndiaye");
-  assert.equal(alert.notifications[0].status, "pending");
+  assert.ok(["pending", "sending", "queued"].includes(alert.notifications[0].status));
 
   // Viewers see the messages but not who received them (recipients are personal data).
   const asViewer = await api("GET", "/alertes/history", s.viewer);
@@ -620,4 +630,72 @@ Deno.test("settings: defaults without a row, PUT upserts for managers, validated
   assert.equal((await api("GET", "/alertes/settings", other.viewer)).body.daily_budget, 50);
 });
 
-Deno.test("close", () => stack.close());
+type OutboxMessage = {
+  id: number;
+  kind: string;
+  status: string;
+  message_kind: string | null;
+  provider_sid: string | null;
+  deferred_reason: string | null;
+};
+
+Deno.test("POST /alertes/test-message: owners only, consent required, sent through the outbox", async () => {
+  const s = await createTenantWithTokens(sql, config);
+  const other = await createTenantWithTokens(sql, config);
+  const recipient = async (opted_in: boolean, phone: string) => {
+    const res = await api("POST", "/alertes/recipients", s.manager, {
+      display_name: "Awa",
+      phone,
+      opted_in,
+    });
+    return String(res.body.id);
+  };
+  const consenting = await recipient(true, "77 300 00 01");
+  const silent = await recipient(false, "77 300 00 02");
+  // A recent reply opens the 24-hour window: the test goes as a free-form text.
+  await sql`update public.notification_recipients set last_inbound_at = now()
+    where id = ${consenting}`;
+
+  assert.equal(
+    (await api("POST", "/alertes/test-message", s.manager, { recipient_id: consenting })).status,
+    403,
+  );
+  const refused = await api("POST", "/alertes/test-message", s.owner, { recipient_id: silent });
+  assert.equal(refused.status, 409);
+  assert.equal(refused.body.error.code, "recipient_not_opted_in");
+  const foreign = await api("POST", "/alertes/test-message", other.owner, {
+    recipient_id: consenting,
+  });
+  assert.equal(foreign.status, 404);
+  const invalid = await api("POST", "/alertes/test-message", s.owner, {
+    recipient_id: "'; delete from public.notification_outbox; --",
+    text: "",
+  });
+  assert.equal(invalid.status, 400);
+  assert.deepEqual(paths(invalid.body), ["json.recipient_id", "json.text"]);
+
+  const before = fake.requests.length;
+  const sent = await api("POST", "/alertes/test-message", s.owner, {
+    recipient_id: consenting,
+    text: "Bonjour Awa, ceci est un test.",
+  });
+  assert.equal(sent.status, 201);
+  const message = sent.body as unknown as OutboxMessage;
+  assert.equal(message.kind, "test");
+  assert.equal(message.status, "queued");
+  assert.equal(message.message_kind, "freeform");
+  assert.ok(message.provider_sid);
+  const requests = fake.requests.slice(before);
+  assert.equal(requests.length, 1);
+  assert.equal(requests[0].form.To, "whatsapp:+221773000001");
+  assert.match(requests[0].form.Body, /Bonjour Awa, ceci est un test\./);
+  const [row] = await sql`select tenant_id, payload from public.notification_outbox
+    where id = ${message.id}`;
+  assert.equal(row.tenant_id, s.t.id);
+  assert.deepEqual(row.payload, { text: "Bonjour Awa, ceci est un test." });
+});
+
+Deno.test("close", async () => {
+  await stack.close();
+  await fake.close();
+});

@@ -116,6 +116,7 @@ Deno.test("openapi.json documents every route with its auth and its errors", asy
     ]),
     "get /alertes/settings",
     "put /alertes/settings",
+    "post /alertes/test-message",
   ];
   const documented = Object.entries(body.paths).flatMap(([path, ops]) =>
     Object.keys(ops).map((m) => `${m} ${path}`)

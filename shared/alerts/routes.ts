@@ -54,6 +54,7 @@ import {
   listRules,
   updateRule,
 } from "./store.ts";
+import { testMessageRoutes } from "./test_message.ts";
 
 const TAG = "Alertes";
 const common = { tags: [TAG], security: bearer, middleware: [requireUser] as [typeof requireUser] };
@@ -250,6 +251,7 @@ export function alertRoutes(deps: Deps) {
   });
 
   app.route("/", notificationRoutes(deps));
+  app.route("/", testMessageRoutes(deps));
 
   app.openapi(listOpen, async (c) => {
     const query = c.req.valid("query");
