@@ -1,9 +1,9 @@
 /**
  * The alerts API under `/alertes` (the original product's French path): open alerts,
  * their history with every notification, acknowledge / snooze / resolve, the alert
- * types and the rules. Recipients, settings and the test message are in
- * `notification_routes.ts`. Every read and write runs in the caller's tenant under
- * row-level security; the lifecycle rules are the migration's SQL functions.
+ * types and the rules. Recipients and settings are in `notification_routes.ts`, the
+ * owners' test message in `test_message.ts`. Every read and write runs in the caller's
+ * tenant under row-level security; the lifecycle rules are the migration's SQL functions.
  *
  * @module
  */
