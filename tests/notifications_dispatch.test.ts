@@ -20,7 +20,7 @@ import {
 } from "../shared/notifications/whatsapp/client.ts";
 import { DEFAULT_RETRY_POLICY } from "../shared/notifications/whatsapp/retry.ts";
 import { twilioSettings } from "../shared/notifications/whatsapp/settings.ts";
-import { createTenant, createUser } from "./helpers/fixtures.ts";
+import { createMovement, createProduct, createTenant, createUser } from "./helpers/fixtures.ts";
 import { startFakeTwilio } from "./helpers/fake_twilio.ts";
 import { startStack, testConfig } from "./helpers/stack.ts";
 
@@ -542,6 +542,62 @@ Deno.test("dispatchOutbox() takes over a row a crashed dispatcher left in 'sendi
   assert.equal(requestsTo(busy.phone).length, 0);
   assert.equal((await row(leased)).status, "sending");
   assert.equal((await row(future)).status, "pending");
+});
+
+Deno.test("the evaluation's outbox rows are sent as a numbered digest", async () => {
+  const t = await tenant();
+  const r = await recipient(t);
+  const rice = await createProduct(sql, t, { name: "Riz brisé 25 kg", reorder_point: 10 });
+  const oil = await createProduct(sql, t, { name: "Huile Dinor 1L", reorder_point: 10 });
+  await createMovement(sql, t, {
+    product_id: rice.id,
+    kind: "receipt",
+    quantity: 5,
+    unit_cost_xof: 100,
+  });
+  await createMovement(sql, t, { product_id: rice.id, kind: "sale", quantity: -5 });
+  await createMovement(sql, t, {
+    product_id: oil.id,
+    kind: "receipt",
+    quantity: 4,
+    unit_cost_xof: 100,
+  });
+  await sql`select * from app.evaluate_alerts(${MORNING}, true)`;
+  const queued = await sql<{ id: string; alert_ids: string[]; urgent: boolean }[]>`
+    select id::text, alert_ids::text[], urgent from public.notification_outbox
+    where tenant_id = ${t} and recipient_id = ${r.id}`;
+  assert.equal(queued.length, 1);
+  assert.equal(queued[0].urgent, true);
+
+  const result = await dispatchOutbox(deps, { now: MORNING, ids: [Number(queued[0].id)] });
+
+  assert.deepEqual(result, summary({ claimed: 1, sent: 1 }));
+  const body = sentTo(r.phone)[0].form.Body;
+  const [stockOut, lowStock] = await sql<{ id: string }[]>`
+    select id::text from public.alerts where tenant_id = ${t}
+    order by case alert_type when 'stock_out' then 0 else 1 end`;
+  assert.match(body, new RegExp(`🔴 Rupture de stock : n°${stockOut.id} Riz brisé 25 kg`));
+  assert.match(
+    body,
+    new RegExp(`🟠 Stock faible : n°${lowStock.id} Huile Dinor 1L .*stock 4 `),
+  );
+  assert.match(body, new RegExp(`par exemple OK ${stockOut.id}\\) pour confirmer`));
+});
+
+Deno.test("dispatchOutbox() keeps a row it cannot prepare (an invalid time zone) for a retry", async () => {
+  const t = await tenant({ timezone: "Mars/Olympus_Mons" });
+  const r = await recipient(t);
+  const id = await outbox(t, r.id);
+
+  const result = await dispatchOutbox(deps, { now: MORNING, ids: [id] });
+
+  assert.deepEqual(result, summary({ claimed: 1, retried: 1 }));
+  const waiting = await row(id);
+  assert.equal(waiting.status, "pending");
+  assert.equal(waiting.deferred_reason, "retry");
+  assert.equal(waiting.attempts, 1);
+  assert.match(waiting.last_error ?? "", /Could not prepare the message: .*time zone/);
+  assert.equal(requestsTo(r.phone).length, 0);
 });
 
 Deno.test("dispatchOutbox() without ids takes the oldest due rows first, up to the limit", async () => {
