@@ -156,14 +156,20 @@ export async function dispatchOutbox(
   summary.claimed = claimed.length;
   let refusedCredentials: string | undefined;
   for (const row of claimed) {
-    const outcome = await dispatchRow(sql, row, {
-      client,
-      clock,
-      contentSid: deps.config.twilio.alertsContentSid,
-      refusedCredentials,
-      onRefusedCredentials: (message) => (refusedCredentials = message),
-    });
-    if (outcome) summary[outcome]++;
+    try {
+      const outcome = await dispatchRow(sql, row, {
+        client,
+        clock,
+        contentSid: deps.config.twilio.alertsContentSid,
+        refusedCredentials,
+        onRefusedCredentials: (message) => (refusedCredentials = message),
+      });
+      if (outcome) summary[outcome]++;
+    } catch (error) {
+      // The database failed us (the send itself never throws): the row stays `sending`
+      // and is taken over when its lease expires; the other rows go on.
+      logError("dispatch_row_failed", row.id, error);
+    }
   }
   return summary;
 }
@@ -192,11 +198,11 @@ async function dispatchRow(
     // A row that cannot be read (say, an invalid tenant time zone) is retried later,
     // never dropped; the attempts bound how long.
     logError("dispatch_read_failed", claimed.id, error);
-    return await finishAfterFailure(sql, claimed.id, claimed.lease, 1, now, {
-      retryable: true,
-      reason: "network",
-      message: `Could not prepare the message: ${errorText(error)}`,
-    }, {});
+    const message = `Could not prepare the message: ${errorText(error)}`;
+    const failure: SendFailure = { retryable: true, reason: "network", message };
+    return await finishAfterFailure(sql, claimed.id, claimed.lease, 1, now, failure, {}, {
+      lastError: message,
+    });
   }
   if (!row) return undefined; // Another dispatcher took it over.
   const write = (fields: Fields, attemptsAdded = 0) =>
@@ -265,7 +271,9 @@ async function dispatchRow(
     return await write(notConfigured(after, text, failure.code)) ? "deferred" : undefined;
   }
   if (failure.reason === "opted_out") await recordOptOut(sql, row, after);
-  return await finishAfterFailure(sql, row.id, lease, 1, after, failure, stored, row.attempts);
+  return await finishAfterFailure(sql, row.id, lease, 1, after, failure, stored, {
+    attemptsBefore: row.attempts,
+  });
 }
 
 /** Why the recipient may not be written to, if so. */
@@ -332,14 +340,15 @@ async function finishAfterFailure(
   now: Date,
   failure: SendFailure,
   stored: Partial<Fields>,
-  attemptsBefore?: number,
+  known: { attemptsBefore?: number; lastError?: string } = {},
 ): Promise<Outcome | undefined> {
-  const attempts = attemptsBefore ?? await currentAttempts(sql, id);
+  const attempts = known.attemptsBefore ?? await currentAttempts(sql, id);
   const decision = decideFailure(failure, attempts + attemptsAdded, now);
   const fields: Fields = {
     ...stored,
     error_code: failure.code ?? null,
-    last_error: describeFailure(failure, decision.retry ? undefined : decision.why),
+    last_error: known.lastError ??
+      describeFailure(failure, decision.retry ? undefined : decision.why),
     ...(decision.retry
       ? { status: "pending", deferred_reason: "retry", next_attempt_at: decision.at }
       : { status: "failed", deferred_reason: null, failed_at: now.toISOString() }),
