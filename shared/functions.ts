@@ -17,5 +17,6 @@ export type FunctionFactory = (deps: Deps) => Hono<AppEnv>;
 export const FUNCTIONS: Record<string, FunctionFactory> = {
   api: createApiApp,
   "alerts-evaluate": createJobFunction("alerts-evaluate"),
+  maintenance: createJobFunction("maintenance"),
   "twilio-webhook": createTwilioWebhookApp,
 };

@@ -232,12 +232,16 @@ Deno.test("app.invoke_function() validates the name and notifies without pg_net"
   );
 });
 
-Deno.test("app.job_schedules() is the one schedule: alerts-evaluate every 5 minutes", async () => {
+Deno.test("app.job_schedules() is the one schedule: alerts every 5 minutes, maintenance daily", async () => {
   const rows = await sql`select job, schedule, command from app.job_schedules()`;
   assert.deepEqual(rows.map((r) => ({ ...r })), [{
     job: "alerts-evaluate",
     schedule: "*/5 * * * *",
     command: "select app.invoke_function('alerts-evaluate')",
+  }, {
+    job: "maintenance",
+    schedule: "17 3 * * *",
+    command: "select app.invoke_function('maintenance')",
   }]);
 });
 
@@ -260,7 +264,10 @@ Deno.test("the in-process scheduler runs the schedule's jobs with trigger in_pro
   }
   const fromSql = await startScheduler(deps, { mode: "in_process" });
   await fromSql.stop();
-  assert.deepEqual(fromSql.schedules, [{ job: "alerts-evaluate", schedule: "*/5 * * * *" }]);
+  assert.deepEqual(fromSql.schedules, [
+    { job: "alerts-evaluate", schedule: "*/5 * * * *" },
+    { job: "maintenance", schedule: "17 3 * * *" },
+  ]);
 });
 
 Deno.test({

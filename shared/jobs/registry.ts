@@ -5,6 +5,7 @@
  * @module
  */
 import { evaluateAlertsJob } from "../alerts/job.ts";
+import { purgeExpired } from "./maintenance.ts";
 import type { Deps } from "../http/context.ts";
 import { type JobCounts, type JobRun, type JobTrigger, runJob } from "./runner.ts";
 
@@ -14,6 +15,7 @@ export type Job = (deps: Deps, run: { runId: number; trigger: JobTrigger }) => P
 /** Every scheduled job. */
 export const JOBS: Record<string, Job> = {
   "alerts-evaluate": (deps, { runId }) => evaluateAlertsJob(deps, { runId }),
+  maintenance: (deps) => purgeExpired(deps),
 };
 
 /** Raised for a job name that is not in {@link JOBS}. */

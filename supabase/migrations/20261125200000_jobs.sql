@@ -98,7 +98,9 @@ returns table (job text, schedule text, command text)
 language sql immutable set search_path = '' as $$
   select s.job, s.schedule, format('select app.invoke_function(%L)', s.job)
   from (values
-    ('alerts-evaluate', '*/5 * * * *')
+    ('alerts-evaluate', '*/5 * * * *'),
+    -- Daily housekeeping at 03:17 UTC (= Dakar time), off the 5-minute marks.
+    ('maintenance', '17 3 * * *')
   ) as s (job, schedule)
 $$;
 

@@ -56,8 +56,9 @@ reset role;
 -- The one schedule and app.invoke_function
 -- ---------------------------------------------------------------------------
 select results_eq($$ select job, schedule, command from app.job_schedules() $$,
-  $$ values ('alerts-evaluate', '*/5 * * * *', 'select app.invoke_function(''alerts-evaluate'')') $$,
-  'app.job_schedules(): alerts-evaluate every 5 minutes, through app.invoke_function');
+  $$ values ('alerts-evaluate', '*/5 * * * *', 'select app.invoke_function(''alerts-evaluate'')'),
+    ('maintenance', '17 3 * * *', 'select app.invoke_function(''maintenance'')') $$,
+  'app.job_schedules(): alerts every 5 minutes and the daily maintenance, through app.invoke_function');
 select throws_ok($$ select app.invoke_function('alerts-evaluate; drop table public.tenants') $$,
   'DG400', 'invalid_function_name', 'invoke_function refuses a name that is not ^[a-z0-9-]+$');
 select throws_ok($$ select app.invoke_function(null) $$,
@@ -78,8 +79,8 @@ unlisten invoke_function;
 -- (.ci/postgres_steps.sh); tests/jobs.test.ts proves the path pg_cron →
 -- invoke_function → LISTEN → job_runs either way.
 select is(app.schedule_jobs(),
-  case when to_regclass('cron.job') is null then 0 else 1 end,
-  'app.schedule_jobs() registers the one job where pg_cron exists, nothing elsewhere');
+  case when to_regclass('cron.job') is null then 0 else 2 end,
+  'app.schedule_jobs() registers the two jobs where pg_cron exists, nothing elsewhere');
 select case when to_regclass('cron.job') is null
   then skip('pg_cron is not installed in this database (only in cron.database_name)', 2)
   else collect_tap(
