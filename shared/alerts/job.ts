@@ -8,6 +8,12 @@
  */
 import { withServiceTx } from "../db/tx.ts";
 import type { Deps } from "../http/context.ts";
+import {
+  DEFAULT_LIMIT,
+  type DispatchOptions,
+  dispatchOutbox,
+  type DispatchSummary,
+} from "../notifications/dispatcher.ts";
 
 /** Counts of one run, stored in `job_runs`. */
 export type AlertJobCounts = {
@@ -59,24 +65,56 @@ export async function evaluateAlerts(
   return { ...counts, full, ms: Math.round(performance.now() - started) };
 }
 
-/** Evaluates all tenants' alerts, then dispatches due notifications. */
+/**
+ * Evaluates all tenants' alerts, then — after that transaction committed — dispatches
+ * the notifications due (this run's digests, and earlier messages whose retry, quiet
+ * hours or budget delay is over). A dispatch failure never undoes the evaluation: the
+ * messages stay in the outbox for the next run.
+ */
 export async function evaluateAlertsJob(
   deps: Deps,
-  options: AlertJobOptions = {},
+  options: AlertJobOptions & { dispatch?: DispatchOptions } = {},
 ): Promise<AlertJobCounts> {
   const evaluation = await evaluateAlerts(deps, options);
+  const started = performance.now();
+  const dispatch = await dispatchUntilDone(deps, { now: options.now, ...options.dispatch });
   return {
     tenants: evaluation.tenants,
     alerts_opened: evaluation.alerts_opened,
     alerts_resolved: evaluation.alerts_resolved,
     messages_queued: evaluation.messages_queued,
-    messages_sent: 0,
-    errors: 0,
+    messages_sent: dispatch.sent,
+    errors: dispatch.failed,
     details: {
       full: evaluation.full,
       checked_products: evaluation.checked_products,
       alerts_updated: evaluation.alerts_updated,
       evaluation_ms: evaluation.ms,
+      dispatch: { ...dispatch, ms: Math.round(performance.now() - started) },
     },
   };
+}
+
+/** Wall-clock budget of the dispatch inside one run (hosted functions allow 150 s or more). */
+export const DISPATCH_BUDGET_MS = 60_000;
+
+/**
+ * Dispatch passes until a pass claims less than its limit (nothing more is due) or the
+ * budget is spent; what is left waits for the next run.
+ */
+async function dispatchUntilDone(
+  deps: Deps,
+  options: DispatchOptions,
+): Promise<DispatchSummary & { passes: number }> {
+  const limit = options.limit ?? DEFAULT_LIMIT;
+  const started = performance.now();
+  const total = { claimed: 0, sent: 0, deferred: 0, retried: 0, failed: 0, cancelled: 0 };
+  let passes = 0;
+  while (true) {
+    const pass = await dispatchOutbox(deps, { ...options, limit });
+    passes++;
+    for (const key of Object.keys(total) as (keyof DispatchSummary)[]) total[key] += pass[key];
+    if (pass.claimed < limit || performance.now() - started > DISPATCH_BUDGET_MS) break;
+  }
+  return { ...total, passes };
 }

@@ -91,6 +91,11 @@ export class FakeTwilio {
     for (let i = 0; i < count; i++) this.#failures.push(status);
   }
 
+  /** Twilio is back: the failures still scripted are dropped. */
+  recover(): void {
+    this.#failures.length = 0;
+  }
+
   /** The next request's answer is held for `ms` milliseconds. */
   delayNext(ms: number): void {
     this.#delays.push(ms);

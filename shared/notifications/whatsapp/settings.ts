@@ -30,7 +30,7 @@ export function twilioSettings(config: TwilioConfig): TwilioSettings {
       authToken,
       from: whatsappFrom,
       apiBaseUrl: config.apiBaseUrl,
-      statusCallbackUrl: config.statusCallbackUrl,
+      statusCallbackUrl: config.statusCallbackUrl ?? defaultStatusCallback(config.webhookBaseUrl),
     };
   }
   const missing = [
@@ -44,4 +44,17 @@ export function twilioSettings(config: TwilioConfig): TwilioSettings {
     missing,
     message: `WhatsApp sending is off: set ${missing.join(", ")}; notifications stay queued.`,
   };
+}
+
+/**
+ * Without TWILIO_STATUS_CALLBACK_URL, Twilio reports delivery to our own `twilio-webhook`
+ * function under the public functions URL — unless that URL is local (Twilio cannot reach
+ * localhost, and a development setup should not hand it a dead address).
+ */
+function defaultStatusCallback(webhookBaseUrl: string): string | undefined {
+  const host = new URL(webhookBaseUrl).hostname;
+  if (host === "localhost" || host === "127.0.0.1" || host === "[::1]" || host === "::1") {
+    return undefined;
+  }
+  return `${webhookBaseUrl}/twilio-webhook/status`;
 }
