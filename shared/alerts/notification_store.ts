@@ -11,7 +11,7 @@
  */
 import type postgres from "postgres";
 import type { Tx } from "../db/client.ts";
-import { ApiError, errors } from "../http/errors.ts";
+import { errors } from "../http/errors.ts";
 
 type Fragment = postgres.Fragment;
 
@@ -54,27 +54,8 @@ export async function getRecipient(tx: Tx, tenantId: string, id: string) {
   return row;
 }
 
-/**
- * 422 unless `userId` is a member of the tenant. Memberships of others are visible to
- * owners only, so the check reads them as the service role for this one statement.
- */
-async function checkMember(tx: Tx, tenantId: string, userId: string | null | undefined) {
-  if (!userId) return;
-  await tx`select set_config('role', 'service_role', true)`;
-  const [{ member }] = await tx<{ member: boolean }[]>`
-    select exists (select 1 from public.memberships
-      where tenant_id = ${tenantId} and user_id = ${userId}) as member`;
-  await tx`select set_config('role', 'authenticated', true)`;
-  if (!member) {
-    throw new ApiError(422, "user_not_member", "Cet utilisateur n'est pas membre de la boutique.", {
-      field: "user_id",
-    });
-  }
-}
-
 /** Creates a recipient; consent given now sets opted_in_at. */
 export async function createRecipient(tx: Tx, tenantId: string, values: RecipientValues) {
-  await checkMember(tx, tenantId, values.user_id);
   const optedIn = values.opted_in ?? false;
   const [row] = await tx`
     insert into public.notification_recipients (tenant_id, user_id, display_name, phone_e164,
@@ -99,7 +80,6 @@ export async function updateRecipient(
   id: string,
   values: RecipientValues,
 ) {
-  await checkMember(tx, tenantId, values.user_id);
   const sets: Fragment[] = [];
   const set = (name: string, value: Fragment) => sets.push(tx`${tx(name)} = ${value}`);
   if (values.display_name !== undefined) set("display_name", tx`${values.display_name}`);

@@ -26,6 +26,12 @@ const field = (status: 404 | 409 | 422, code: string, message: string, name: str
 
 /** Constraints of the alerts and notifications migrations whose violation the caller can fix. */
 const CONSTRAINTS: Record<string, () => ApiError> = {
+  notification_recipients_member_fkey: field(
+    422,
+    "user_not_member",
+    "Cet utilisateur n'est pas membre de la boutique.",
+    "user_id",
+  ),
   alert_rules_scope_key: field(
     409,
     "rule_exists",

@@ -20,7 +20,7 @@ create table public.notification_settings (
 create table public.notification_recipients (
   id uuid primary key default gen_random_uuid(),
   tenant_id uuid not null references public.tenants (id) on delete cascade,
-  user_id uuid references auth.users (id) on delete set null,
+  user_id uuid,
   display_name text not null check (char_length(btrim(display_name)) between 1 and 120),
   phone_e164 text not null check (phone_e164 ~ '^\+[1-9][0-9]{6,14}$'),
   language text not null default 'fr' check (language in ('fr')),
@@ -41,7 +41,10 @@ create table public.notification_recipients (
   updated_at timestamptz not null default now(),
   constraint notification_recipients_tenant_id_key unique (tenant_id, id),
   constraint notification_recipients_quiet_hours
-    check ((quiet_hours_start is null) = (quiet_hours_end is null))
+    check ((quiet_hours_start is null) = (quiet_hours_end is null)),
+  -- The member account must be a member of this tenant; leaving it unlinks the recipient.
+  constraint notification_recipients_member_fkey foreign key (tenant_id, user_id)
+    references public.memberships (tenant_id, user_id) on delete set null (user_id)
 );
 
 create table public.notification_outbox (
@@ -106,12 +109,14 @@ create unique index notification_recipients_phone_key
   on public.notification_recipients (tenant_id, phone_e164);
 -- Inbound messages find their sender by number, across tenants.
 create index notification_recipients_phone_idx on public.notification_recipients (phone_e164);
-create index notification_recipients_user_idx on public.notification_recipients (user_id);
+create index notification_recipients_user_idx on public.notification_recipients (tenant_id, user_id);
 -- The dispatcher's queue.
 create index notification_outbox_due_idx on public.notification_outbox (next_attempt_at)
   where status in ('pending', 'sending');
 create index notification_outbox_tenant_created_idx
   on public.notification_outbox (tenant_id, created_at desc, id desc);
+-- An alert's messages (history): alert_ids @> array[id].
+create index notification_outbox_alert_ids_idx on public.notification_outbox using gin (alert_ids);
 create index notification_outbox_recipient_idx
   on public.notification_outbox (tenant_id, recipient_id, created_at desc);
 create unique index notification_outbox_provider_sid_key on public.notification_outbox (provider_sid)
@@ -203,7 +208,7 @@ comment on column public.notification_settings.updated_at is 'Last change.';
 comment on table public.notification_recipients is 'People who receive WhatsApp alerts for a tenant, with consent and preferences.';
 comment on column public.notification_recipients.id is 'Recipient identifier.';
 comment on column public.notification_recipients.tenant_id is 'Owning tenant.';
-comment on column public.notification_recipients.user_id is 'Member account of this person, when there is one.';
+comment on column public.notification_recipients.user_id is 'Member account of this person, when there is one (a member of the tenant; unlinked when they leave).';
 comment on column public.notification_recipients.display_name is 'Name used in messages and lists.';
 comment on column public.notification_recipients.phone_e164 is 'WhatsApp number in E.164 (+221…).';
 comment on column public.notification_recipients.language is 'Message language (fr).';

@@ -5,7 +5,7 @@
 -- the evaluation opens one alert per condition, keeps it on re-runs, writes the outbox
 -- and broadcasts on the tenant's private topic.
 begin;
-select plan(42);
+select plan(45);
 \ir helpers/tenancy_fixture.psql
 
 insert into public.products (id, tenant_id, sku, name, reorder_point) values
@@ -145,6 +145,18 @@ select throws_ok($$ insert into public.alert_rules (tenant_id, alert_type, param
 select throws_ok($$ insert into public.notification_recipients (tenant_id, display_name, phone_e164)
     values ('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'X', '0771234567') $$,
   '23514', null, 'a number not in E.164 is refused');
+
+-- A recipient's account must be a member of the tenant; leaving unlinks it.
+select lives_ok($$ insert into public.notification_recipients (tenant_id, user_id, display_name, phone_e164)
+    values ('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'a0000000-0000-4000-8000-000000000003', 'Fatou', '+221775550001') $$,
+  'a member of A linked to a recipient of A');
+select throws_ok($$ insert into public.notification_recipients (tenant_id, user_id, display_name, phone_e164)
+    values ('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'b0000000-0000-4000-8000-000000000001', 'Ibrahima', '+221775550002') $$,
+  '23503', null, 'a user of another tenant cannot be linked');
+delete from public.memberships where tenant_id = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa'
+  and user_id = 'a0000000-0000-4000-8000-000000000003';
+select is((select user_id from public.notification_recipients where phone_e164 = '+221775550001'),
+  null, 'leaving the tenant unlinks the recipient (kept, without account)');
 
 select * from finish();
 rollback;
