@@ -685,8 +685,8 @@ Deno.test("inbound: « stock riz » answers the best-matching product's stock, r
   const sid = messageSid();
   const reply = await say(from, "stock riz", sid);
   assert.match(reply, /Riz parfumé 25 kg\* \(RIZ-25\)/);
-  assert.match(reply, /Stock : 26 sac/);
-  assert.match(reply, /Point de commande : 10 sac/);
+  assert.match(reply, /Stock : 26 sacs/);
+  assert.match(reply, /Point de commande : 10 sacs/);
   assert.match(reply, /Couverture : 52 jours/);
   assert.match(reply, /1 autre produit correspond/);
   assert.equal((await inboundRows(sid))[0].command, "stock");

@@ -23,7 +23,7 @@ Deno.test("stockText() gives stock, reorder point and days of cover in French", 
   };
   assert.equal(
     stockText(facts),
-    "🟢 *Riz parfumé 25 kg* (RIZ-25)\nStock : 26 sac\nPoint de commande : 10 sac\nCouverture : 52 jours",
+    "🟢 *Riz parfumé 25 kg* (RIZ-25)\nStock : 26 sacs\nPoint de commande : 10 sacs\nCouverture : 52 jours",
   );
   assert.match(
     stockText({ ...facts, stock: 0, daysOfCover: null }),

@@ -86,6 +86,13 @@ Deno.test("formatQuantity() and formatDaysOfCover() speak French", () => {
   assert.equal(formatQuantity(1), "1 unité");
   assert.equal(formatQuantity(2), "2 unités");
   assert.equal(formatQuantity(-3), "-3 unités");
+  assert.equal(formatQuantity(4, "pièce"), "4 pièces");
+  assert.equal(formatQuantity(1, "pièce"), "1 pièce");
+  assert.equal(formatQuantity(2, "sac de 50 kg"), "2 sacs de 50 kg");
+  assert.equal(formatQuantity(3, "kg"), "3 kg");
+  assert.equal(formatQuantity(3, "L"), "3 L");
+  assert.equal(formatQuantity(5, "boîtes"), "5 boîtes");
+  assert.equal(formatQuantity(5, "paquet"), "5 paquets");
   assert.equal(formatQuantity(2.5, "kg"), "2,5 kg");
   assert.equal(formatDaysOfCover(null), "non calculée");
   assert.equal(formatDaysOfCover(0), "aucune");

@@ -60,11 +60,24 @@ export const ALERT_ORDER: readonly AlertType[] = [
 const integer = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 });
 
-/** A quantity with its unit: "12 unités", "1 unité", "3,5 kg". */
+/** A quantity with its unit: "12 unités", "1 unité", "4 pièces", "3,5 kg", "2 sacs de 50 kg". */
 export function formatQuantity(quantity: number, unit?: string): string {
   const text = Number.isInteger(quantity) ? integer.format(quantity) : decimal.format(quantity);
-  if (unit && unit !== "unité" && unit !== "unit") return `${text} ${unit}`;
-  return `${text} ${Math.abs(quantity) >= 2 ? "unités" : "unité"}`;
+  const name = !unit || unit === "unit" ? "unité" : unit;
+  return `${text} ${Math.abs(quantity) >= 2 ? plural(name) : name}`;
+}
+
+/** Symbols and abbreviations that never take an s (kg, L, ml, m²…). */
+const SYMBOLS = /^(k?g|m?l|c?l|l|m|cm|mm|m²|m³|t|pcs?|lot)$/i;
+
+/**
+ * French plural of a unit name as shop owners type them: the first word takes an s
+ * ("sac de 50 kg" → "sacs de 50 kg") unless it is a symbol or already ends in s, x or z.
+ */
+function plural(unit: string): string {
+  const [first, ...rest] = unit.split(" ");
+  if (SYMBOLS.test(first) || /[sxz]$/i.test(first) || !/^\p{L}+$/u.test(first)) return unit;
+  return [`${first}s`, ...rest].join(" ");
 }
 
 /** Days of cover: "aucune", "moins d'un jour", "1 jour", "3,5 jours", or "non calculée". */
