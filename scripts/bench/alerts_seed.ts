@@ -9,8 +9,9 @@
  *   insert per chunk of tenants, so `app.apply_stock_movements` fills `stock_levels`
  *   and the alerts trigger queues every product. Final stock: ~5 % at 0, ~10 % in
  *   1 … reorder point, the rest above;
- * - 2 opted-in WhatsApp recipients per tenant (one for every type, one for stock-outs and
- *   fill rate with `notify_resolved`);
+ * - 2 opted-in WhatsApp recipients per tenant: one for every type who wrote 1 hour ago (in
+ *   the 24-hour session window: free-form messages), one for stock-outs and fill rate with
+ *   `notify_resolved` who never wrote (template messages only);
  * - for one tenant in 5: 30 closed sales orders of 3 lines over the last 14 days; in one
  *   tenant in 10, the last 7 days deliver only ~70 % (a fill-rate alert);
  * - a forecast (`stock_forecasts`) for one product in 10, stock-out date 0–20 days ahead.
@@ -134,12 +135,13 @@ export async function seedAlerts(sql: Sql, options: AlertSeedOptions): Promise<A
   start = performance.now();
   await sql.unsafe(`
     insert into public.notification_recipients (tenant_id, display_name, phone_e164, opted_in,
-      opted_in_at, alert_types, notify_resolved)
-    select t.id, 'Gérant', '+22177' || lpad(t.n::text, 7, '0'), true, now(), null, false
+      opted_in_at, alert_types, notify_resolved, last_inbound_at)
+    select t.id, 'Gérant', '+22177' || lpad(t.n::text, 7, '0'), true, now(), null, false,
+      now() - interval '1 hour'
     from public.bench_tenants t
     union all
     select t.id, 'Propriétaire', '+22178' || lpad(t.n::text, 7, '0'), true, now(),
-      array['stock_out', 'fill_rate_drop'], true
+      array['stock_out', 'fill_rate_drop'], true, null
     from public.bench_tenants t;
 
     insert into public.sales_orders (tenant_id, location_id, reference, ordered_at)

@@ -63,18 +63,22 @@ export async function barePass(sql: Sql, changedOnly: boolean): Promise<number> 
 }
 
 /**
- * Changes `count` random products through the ledger, in one statement: stock at or
- * below the reorder point is mostly replenished (a receipt), stock above it is sold —
- * a quarter down to 0, a quarter down to the reorder point, the rest 1–3 units.
+ * Changes `count` random products through the ledger, in one statement, as a day of
+ * trade does: most stock above the reorder point sells 1–3 units (85 %), some sells down
+ * to the reorder point (5 %) or to 0 (10 %); stock at or below the reorder point is
+ * mostly replenished (60 %: a receipt up to 3× the reorder point), else sells one more.
  */
 export const CHANGE_STOCK = `
-  with pick as (
-    select l.tenant_id, l.product_id, l.location_id, l.quantity, p.reorder_point as rp,
-      random() as u
+  with picked as (
+    select l.tenant_id, l.product_id, l.location_id, l.quantity, p.reorder_point as rp
     from public.stock_levels l
     join public.products p on p.tenant_id = l.tenant_id and p.id = l.product_id
     order by random()
     limit $1
+  ), pick as (
+    -- A draw of its own: a random() in the list above would be the sort key itself, and
+    -- the 1 % picked would all have the smallest draws.
+    select k.*, random() as u from picked k
   )
   insert into public.stock_movements (tenant_id, product_id, location_id, kind, quantity,
     unit_cost_xof, reference)
@@ -88,8 +92,8 @@ export const CHANGE_STOCK = `
         when k.quantity <= k.rp and k.u < 0.6 then k.rp * 3 - k.quantity + 1
         when k.quantity <= 0 then 1
         when k.quantity <= k.rp then -1
-        when k.u < 0.25 then -k.quantity
-        when k.u < 0.5 then -(k.quantity - k.rp)
+        when k.u < 0.10 then -k.quantity
+        when k.u < 0.15 then -(k.quantity - k.rp)
         else -least(k.quantity, 1 + floor(k.u * 3)::int)
       end as quantity
   ) m
