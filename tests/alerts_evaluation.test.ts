@@ -397,16 +397,18 @@ Deno.test("predicted stock-out within the lead time, from the forecasts", async 
   const far = await createProduct(sql, t.id, { reorder_point: 2, lead_time_days: 5 });
   await receive(t.id, oil.id, 30);
   await receive(t.id, far.id, 30);
-  await sql`insert into public.stock_forecasts (tenant_id, product_id, computed_at, method,
+  const shop = await defaultLocation(sql, t.id);
+  await sql`insert into public.forecasts (tenant_id, product_id, location_id, computed_at, method,
       daily_demand, predicted_stockout_on, stockout_probability)
-    values (${t.id}, ${oil.id}, now(), 'tsb', 10, current_date + 3, 0.8),
-      (${t.id}, ${far.id}, now(), 'tsb', 1, current_date + 30, 0.9)`;
+    values (${t.id}, ${oil.id}, ${shop}, now(), 'tsb', 10, current_date + 3, 0.8),
+      (${t.id}, ${far.id}, ${shop}, now(), 'tsb', 1, current_date + 30, 0.9)`;
   await evaluateAlerts(deps, {});
   let alerts = (await alertsOf(t.id)).filter((a) => a.alert_type === "predicted_stock_out");
   assert.equal(alerts.length, 1);
   assert.equal(alerts[0].product_id, oil.id);
   assert.equal(alerts[0].context.days_of_cover, 3);
-  await sql`update public.stock_forecasts set predicted_stockout_on = current_date + 20
+  assert.equal(alerts[0].location_id, shop);
+  await sql`update public.forecasts set predicted_stockout_on = current_date + 20
     where product_id = ${oil.id}`;
   await evaluateAlerts(deps, {});
   alerts = (await alertsOf(t.id)).filter((a) => a.alert_type === "predicted_stock_out");

@@ -69,9 +69,10 @@ await sql`insert into public.notification_settings (tenant_id) values (${B.id})`
 const [{ id: bRecipient }] = await sql<{ id: string }[]>`
   insert into public.notification_recipients (tenant_id, display_name, phone_e164, opted_in)
   values (${B.id}, 'Propriétaire B', '+221771112233', true) returning id`;
-await sql`insert into public.stock_forecasts (tenant_id, product_id, computed_at, method,
+await sql`insert into public.forecasts (tenant_id, product_id, location_id, computed_at, method,
     daily_demand)
-  select ${B.id}, p.id, now(), 'tsb', 1 from public.products p where p.tenant_id = ${B.id}`;
+  select ${B.id}, p.id, l.id, now(), 'tsb', 1 from public.products p, public.locations l
+  where p.tenant_id = ${B.id} and l.tenant_id = ${B.id} and l.is_default`;
 await sql`insert into public.inbound_messages (tenant_id, recipient_id, from_e164, body,
     provider_sid)
   values (${B.id}, ${bRecipient}, '+221771112233', 'AIDE', 'SMb0000000000000000000000000000001')`;

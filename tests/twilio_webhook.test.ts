@@ -706,8 +706,10 @@ Deno.test("inbound: STOCK prefers the forecast's daily demand for days of cover"
     quantity: 30,
     unit_cost_xof: 1_000,
   });
-  await sql`insert into public.stock_forecasts (tenant_id, product_id, computed_at, method,
-    daily_demand) values (${t.id}, ${huile.id}, now(), 'test', 4)`;
+  await sql`insert into public.forecasts (tenant_id, product_id, location_id, computed_at, method,
+      daily_demand)
+    select ${t.id}, ${huile.id}, l.id, now(), 'test', 4 from public.locations l
+    where l.tenant_id = ${t.id} and l.is_default`;
   const reply = await say(from, "stock huile");
   assert.match(reply, /Stock : 30 bouteille/);
   assert.match(reply, /Couverture : 7,5 jours/);

@@ -221,7 +221,7 @@ async function stockReply(tx: Tx, tenantId: string, query: string): Promise<stri
     select
       coalesce((select sum(l.quantity) from public.stock_levels l
         where l.tenant_id = ${tenantId} and l.product_id = ${best.id}), 0)::float8 as stock,
-      (select f.daily_demand from public.stock_forecasts f
+      (select sum(f.daily_demand) from public.forecasts f
         where f.tenant_id = ${tenantId} and f.product_id = ${best.id})::float8 as forecast,
       coalesce((select -sum(m.quantity) from public.stock_movements m
         where m.tenant_id = ${tenantId} and m.product_id = ${best.id} and m.kind = 'sale'

@@ -117,20 +117,37 @@ create table public.alert_events (
     references public.alerts (tenant_id, id) on delete cascade
 );
 
--- Forecast results the alerts read (rupture prévue). Written by the forecasting job,
--- one row per product (all locations together).
-create table public.stock_forecasts (
+-- Forecasts per product × location, written by the forecasting job (nightly and on
+-- demand): the method chosen by backtest, expected daily demand, lead-time demand
+-- quantiles, the reorder point for the tenant's service level, the suggested order and
+-- the predicted stock-out. The rupture prévue alert reads it.
+create table public.forecasts (
   tenant_id uuid not null references public.tenants (id) on delete cascade,
   product_id uuid not null,
+  location_id uuid not null,
   computed_at timestamptz not null,
   method text not null check (char_length(method) between 1 and 60),
+  backtest_rmsse numeric(10, 4) check (backtest_rmsse >= 0),
+  history_days integer check (history_days >= 0),
   daily_demand numeric(14, 4) not null check (daily_demand >= 0),
+  daily_forecast numeric(14, 4)[] not null default '{}',
+  lead_time_days numeric(6, 2) check (lead_time_days between 0 and 365),
+  lead_time_source text check (lead_time_source in ('observed', 'supplier', 'product', 'default')),
+  lead_time_demand jsonb not null default '{}'::jsonb
+    check (jsonb_typeof(lead_time_demand) = 'object'),
+  service_level numeric(5, 4) check (service_level > 0 and service_level < 1),
+  reorder_point numeric(14, 2) check (reorder_point >= 0),
+  suggested_order_quantity integer check (suggested_order_quantity >= 0),
+  order_by date,
   predicted_stockout_on date,
   stockout_probability numeric(5, 4) check (stockout_probability between 0 and 1),
+  notes text check (char_length(notes) <= 1000),
   details jsonb not null default '{}'::jsonb check (jsonb_typeof(details) = 'object'),
-  primary key (tenant_id, product_id),
-  constraint stock_forecasts_product_fkey foreign key (tenant_id, product_id)
-    references public.products (tenant_id, id) on delete cascade
+  primary key (tenant_id, product_id, location_id),
+  constraint forecasts_product_fkey foreign key (tenant_id, product_id)
+    references public.products (tenant_id, id) on delete cascade,
+  constraint forecasts_location_fkey foreign key (tenant_id, location_id)
+    references public.locations (tenant_id, id) on delete cascade
 );
 
 -- Products whose stock, settings or rules changed since the last evaluation. Internal:
@@ -146,7 +163,7 @@ alter table public.alert_types enable row level security;
 alter table public.alert_rules enable row level security;
 alter table public.alerts enable row level security;
 alter table public.alert_events enable row level security;
-alter table public.stock_forecasts enable row level security;
+alter table public.forecasts enable row level security;
 alter table public.alert_dirty_products enable row level security;
 
 -- ===========================================================================
@@ -168,6 +185,7 @@ create unique index alert_rules_scope_key
 create index alert_rules_tenant_category_idx on public.alert_rules (tenant_id, category_id);
 create index alert_rules_tenant_product_idx on public.alert_rules (tenant_id, product_id);
 create index alert_events_tenant_alert_idx on public.alert_events (tenant_id, alert_id, id);
+create index forecasts_tenant_location_idx on public.forecasts (tenant_id, location_id, product_id);
 
 -- ===========================================================================
 -- Functions
@@ -402,7 +420,7 @@ create policy alerts_select on public.alerts for select to authenticated
   using (tenant_id = (select app.current_tenant_id()));
 create policy alert_events_select on public.alert_events for select to authenticated
   using (tenant_id = (select app.current_tenant_id()));
-create policy stock_forecasts_select on public.stock_forecasts for select to authenticated
+create policy forecasts_select on public.forecasts for select to authenticated
   using (tenant_id = (select app.current_tenant_id()));
 
 -- Realtime authorisation of the alerts topic: a member of the tenant may join
@@ -429,12 +447,12 @@ $$;
 -- Grants
 -- ===========================================================================
 revoke all on public.alert_types, public.alert_rules, public.alerts, public.alert_events,
-  public.stock_forecasts, public.alert_dirty_products from anon, authenticated;
-grant select on public.alert_types, public.alerts, public.alert_events, public.stock_forecasts
+  public.forecasts, public.alert_dirty_products from anon, authenticated;
+grant select on public.alert_types, public.alerts, public.alert_events, public.forecasts
   to authenticated;
 grant select, insert, update, delete on public.alert_rules to authenticated;
 grant select, insert, update, delete on public.alert_types, public.alert_rules, public.alerts,
-  public.stock_forecasts, public.alert_dirty_products to service_role;
+  public.forecasts, public.alert_dirty_products to service_role;
 -- History is never rewritten, not even by the service role.
 grant select, insert on public.alert_events to service_role;
 revoke all on function app.check_alert_rule_params(), app.mark_alert_dirty_from_levels(),
@@ -509,15 +527,27 @@ comment on column public.alert_events.source is 'evaluation, api or whatsapp.';
 comment on column public.alert_events.details is 'Resolution, snooze end, note, job run.';
 comment on column public.alert_events.occurred_at is 'When it happened.';
 
-comment on table public.stock_forecasts is 'Latest forecast summary per product (written by the forecasting job; read by the rupture prévue alert).';
-comment on column public.stock_forecasts.tenant_id is 'Owning tenant.';
-comment on column public.stock_forecasts.product_id is 'Forecast product.';
-comment on column public.stock_forecasts.computed_at is 'When the forecast was computed.';
-comment on column public.stock_forecasts.method is 'Forecasting method (or combination) used.';
-comment on column public.stock_forecasts.daily_demand is 'Expected units sold per day over the horizon.';
-comment on column public.stock_forecasts.predicted_stockout_on is 'Date stock is expected to run out (null: not within the horizon).';
-comment on column public.stock_forecasts.stockout_probability is 'Probability of a stock-out within the lead time.';
-comment on column public.stock_forecasts.details is 'Quantiles, horizon and other outputs.';
+comment on table public.forecasts is 'Latest demand forecast per product and location (forecasting job): method, demand, lead-time quantiles, reorder point, suggested order, predicted stock-out.';
+comment on column public.forecasts.tenant_id is 'Owning tenant.';
+comment on column public.forecasts.product_id is 'Forecast product.';
+comment on column public.forecasts.location_id is 'Location whose sales and stock were forecast.';
+comment on column public.forecasts.computed_at is 'When the forecast was computed.';
+comment on column public.forecasts.method is 'Method or combination chosen by rolling-origin backtest for this series.';
+comment on column public.forecasts.backtest_rmsse is 'Backtest error (RMSSE) of the chosen method.';
+comment on column public.forecasts.history_days is 'Days of sales history used.';
+comment on column public.forecasts.daily_demand is 'Expected units sold per day over the coming weeks.';
+comment on column public.forecasts.daily_forecast is 'Expected units per day, from tomorrow on.';
+comment on column public.forecasts.lead_time_days is 'Supplier lead time used (days).';
+comment on column public.forecasts.lead_time_source is 'Where the lead time comes from: observed receipts, supplier, product or default.';
+comment on column public.forecasts.lead_time_demand is 'Quantiles of demand over the lead time, e.g. {"0.5": 12, "0.9": 20}.';
+comment on column public.forecasts.service_level is 'Target service level the reorder point is computed for.';
+comment on column public.forecasts.reorder_point is 'Reorder point for that service level.';
+comment on column public.forecasts.suggested_order_quantity is 'Quantity to order now (0: nothing to order).';
+comment on column public.forecasts.order_by is 'Last day to order to avoid a stock-out.';
+comment on column public.forecasts.predicted_stockout_on is 'Date stock is expected to run out (null: not within the horizon).';
+comment on column public.forecasts.stockout_probability is 'Probability of a stock-out within the lead time.';
+comment on column public.forecasts.notes is 'Fallbacks taken, in French (short history, no sales…).';
+comment on column public.forecasts.details is 'Other outputs of the engine.';
 
 comment on table public.alert_dirty_products is 'Internal queue: products whose stock, settings or alert rules changed since the last evaluation.';
 comment on column public.alert_dirty_products.tenant_id is 'Owning tenant.';

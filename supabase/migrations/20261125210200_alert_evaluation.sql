@@ -137,7 +137,8 @@ begin
         1)::bigint)
   from conditions c
   join public.alert_types ty on ty.code = c.alert_type
-  left join public.stock_forecasts f on f.tenant_id = c.tenant_id and f.product_id = c.product_id
+  left join public.forecasts f on f.tenant_id = c.tenant_id and f.product_id = c.product_id
+    and f.location_id = c.location_id
   cross join lateral (
     select coalesce(f.daily_demand, (
       select -sum(m.quantity)::numeric / 28 from public.stock_movements m
@@ -226,23 +227,28 @@ begin
       or (r.ordered_previous >= r.min_ordered
         and r.rate_previous - r.rate_recent >= r.drop_points / 100));
 
-  -- 2c. Predicted stock-outs (every tenant, every run): the forecast's stock-out date
-  -- falls within the product's lead time (else the rule's horizon), stock still > 0.
+  -- 2c. Predicted stock-outs (every tenant, every run), per product × location: the
+  -- forecast's stock-out date falls within the lead time (the forecast's, else the
+  -- product's, else the rule's horizon) and there is still stock there.
   insert into pg_temp.alert_cond
-  select f.tenant_id, 'predicted_stock_out', f.product_id, null::uuid,
+  select f.tenant_id, 'predicted_stock_out', f.product_id, f.location_id,
     coalesce(rp.severity, rc.severity, rt.severity, ty.default_severity),
     coalesce(rp.notify, rc.notify, rt.notify, true),
     jsonb_strip_nulls(jsonb_build_object(
-      'product_name', p.name, 'sku', p.sku, 'unit', p.unit, 'stock', stock.quantity,
-      'reorder_point', p.reorder_point, 'lead_time_days', horizon.days,
+      'product_name', p.name, 'sku', p.sku, 'unit', p.unit, 'location_name', lo.name,
+      'stock', l.quantity, 'reorder_point', p.reorder_point, 'lead_time_days', horizon.days,
       'avg_daily_sales', round(f.daily_demand, 2),
-      'days_of_cover', case when f.daily_demand > 0 then round(stock.quantity / f.daily_demand, 1) end,
+      'days_of_cover', case when f.daily_demand > 0 then round(l.quantity / f.daily_demand, 1) end,
       'predicted_stockout_on', f.predicted_stockout_on,
       'stockout_probability', f.stockout_probability,
-      'suggested_order_quantity', greatest(coalesce(p.max_stock, 2 * p.reorder_point)
-        + ceil(f.daily_demand * horizon.days) - stock.quantity, 1)::bigint))
-  from public.stock_forecasts f
+      'suggested_order_quantity', coalesce(nullif(f.suggested_order_quantity, 0),
+        greatest(coalesce(p.max_stock, 2 * p.reorder_point) + ceil(f.daily_demand * horizon.days)
+          - l.quantity, 1)::bigint)))
+  from public.forecasts f
   join public.products p on p.tenant_id = f.tenant_id and p.id = f.product_id
+  join public.locations lo on lo.tenant_id = f.tenant_id and lo.id = f.location_id
+  join public.stock_levels l on l.tenant_id = f.tenant_id and l.product_id = f.product_id
+    and l.location_id = f.location_id
   join public.tenants t on t.id = f.tenant_id
   join public.alert_types ty on ty.code = 'predicted_stock_out'
   left join public.alert_rules rt on rt.tenant_id = f.tenant_id
@@ -252,21 +258,17 @@ begin
   left join public.alert_rules rp on rp.tenant_id = f.tenant_id
     and rp.alert_type = ty.code and rp.product_id = f.product_id
   cross join lateral (
-    select coalesce(sum(l.quantity), 0) as quantity from public.stock_levels l
-    where l.tenant_id = f.tenant_id and l.product_id = f.product_id
-  ) stock
-  cross join lateral (
-    select coalesce(p.lead_time_days, (rp.params ->> 'horizon_days')::int,
+    select ceil(coalesce(f.lead_time_days, p.lead_time_days, (rp.params ->> 'horizon_days')::int,
       (rc.params ->> 'horizon_days')::int, (rt.params ->> 'horizon_days')::int,
-      (ty.default_params ->> 'horizon_days')::int) as days
+      (ty.default_params ->> 'horizon_days')::int))::int as days
   ) horizon
-  where p.active and p.archived_at is null
+  where p.active and p.archived_at is null and lo.archived_at is null
     and f.predicted_stockout_on is not null
     and f.predicted_stockout_on <= (p_now at time zone t.timezone)::date + horizon.days
     and coalesce(f.stockout_probability, 1) >= coalesce((rp.params ->> 'min_probability')::numeric,
       (rc.params ->> 'min_probability')::numeric, (rt.params ->> 'min_probability')::numeric,
       (ty.default_params ->> 'min_probability')::numeric)
-    and stock.quantity > 0
+    and l.quantity > 0
     and coalesce(rp.enabled, rc.enabled, rt.enabled, true);
 
   -- 3. Open new alerts; refresh those still true.

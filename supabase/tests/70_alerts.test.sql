@@ -19,11 +19,11 @@ insert into public.notification_recipients (id, tenant_id, display_name, phone_e
 -- Schema as designed
 -- ---------------------------------------------------------------------------
 select tables_are('public', array['alert_types', 'alert_rules', 'alerts', 'alert_events',
-  'stock_forecasts', 'alert_dirty_products', 'notification_settings', 'notification_recipients',
+  'forecasts', 'alert_dirty_products', 'notification_settings', 'notification_recipients',
   'notification_outbox', 'inbound_messages'] || array(
     select c.relname::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
     where n.nspname = 'public' and c.relkind in ('r', 'p') and c.relname not in ('alert_types',
-      'alert_rules', 'alerts', 'alert_events', 'stock_forecasts', 'alert_dirty_products',
+      'alert_rules', 'alerts', 'alert_events', 'forecasts', 'alert_dirty_products',
       'notification_settings', 'notification_recipients', 'notification_outbox', 'inbound_messages')),
   'the alert and notification tables exist');
 select is((select count(*)::int from public.alert_types), 4, 'four alert types, one row each');

@@ -48,7 +48,7 @@ export const TENANT_TABLES: TenantTable[] = [
   { table: "alerts", key: "tenant_id", row: (t) => ({ tenant_id: t, alert_type: "stock_out", severity: "critical", first_seen_at: "2026-01-01T00:00:00Z", last_seen_at: "2026-01-01T00:00:00Z" }), set: { severity: "info" } },
   // History: written by the evaluation and app.change_alert, never rewritten.
   { table: "alert_events", key: "tenant_id", row: (t) => ({ tenant_id: t, alert_id: 1, event: "resolved", source: "api" }), set: { event: "opened" }, appendOnly: true },
-  { table: "stock_forecasts", key: "tenant_id", row: (t) => ({ tenant_id: t, product_id: crypto.randomUUID(), computed_at: "2026-01-01T00:00:00Z", method: "pirate", daily_demand: 1 }), set: { daily_demand: 0 } },
+  { table: "forecasts", key: "tenant_id", row: (t) => ({ tenant_id: t, product_id: crypto.randomUUID(), location_id: crypto.randomUUID(), computed_at: "2026-01-01T00:00:00Z", method: "pirate", daily_demand: 1 }), set: { daily_demand: 0 } },
   { table: "alert_dirty_products", key: "tenant_id", row: (t) => ({ tenant_id: t, product_id: crypto.randomUUID() }), set: { marked_at: "2026-01-01T00:00:00Z" }, internal: true },
   { table: "notification_settings", key: "tenant_id", row: (t) => ({ tenant_id: t, daily_budget: 10000 }), set: { daily_budget: 10000 } },
   { table: "notification_recipients", key: "tenant_id", row: (t) => ({ tenant_id: t, display_name: "Pirate", phone_e164: "+221770000001", opted_in: true }), set: { phone_e164: "+221770000002" } },
