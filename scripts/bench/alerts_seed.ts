@@ -14,7 +14,8 @@
  *   `notify_resolved` who never wrote (template messages only);
  * - for one tenant in 5: 30 closed sales orders of 3 lines over the last 14 days; in one
  *   tenant in 10, the last 7 days deliver only ~70 % (a fill-rate alert);
- * - a forecast (`stock_forecasts`) for one product in 10, stock-out date 0–20 days ahead.
+ * - a forecast (`forecasts`, at the default location) for one product in 10, stock-out date
+ *   0–20 days ahead.
  *
  * Sales-order lines are inserted while their order is a draft, then the orders are
  * closed by an update (the delivery function's stock movements are not written: the
@@ -176,11 +177,13 @@ export async function seedAlerts(sql: Sql, options: AlertSeedOptions): Promise<A
       confirmed_at = o.ordered_at, delivered_at = case when o.reference not like '%7'
         then o.ordered_at + interval '3 hours' end;
 
-    insert into public.stock_forecasts (tenant_id, product_id, computed_at, method, daily_demand,
-      predicted_stockout_on, stockout_probability)
-    select b.tenant_id, b.id, now(), 'bench', round((1 + random() * 9)::numeric, 2),
+    insert into public.forecasts (tenant_id, product_id, location_id, computed_at, method,
+      daily_demand, predicted_stockout_on, stockout_probability)
+    select b.tenant_id, b.id, l.id, now(), 'bench', round((1 + random() * 9)::numeric, 2),
       current_date + floor(random() * 21)::int, round((0.3 + random() * 0.65)::numeric, 4)
-    from public.bench_products b where b.k % 10 = 0;
+    from public.bench_products b
+    join public.locations l on l.tenant_id = b.tenant_id and l.is_default
+    where b.k % 10 = 0;
   `);
   log(`  recipients, sales orders, forecasts: ${seconds(start)} s`);
 
@@ -200,7 +203,7 @@ export async function seedAlerts(sql: Sql, options: AlertSeedOptions): Promise<A
       (select count(*) from public.notification_recipients)::int as recipients,
       (select count(*) from public.sales_orders)::int as sales_orders,
       (select count(*) from public.sales_order_lines)::int as sales_order_lines,
-      (select count(*) from public.stock_forecasts)::int as forecasts,
+      (select count(*) from public.forecasts)::int as forecasts,
       (select count(*) from public.alert_dirty_products)::int as queued`;
   return counts;
 }
