@@ -5,7 +5,7 @@
 -- the evaluation opens one alert per condition, keeps it on re-runs, writes the outbox
 -- and broadcasts on the tenant's private topic.
 begin;
-select plan(45);
+select plan(47);
 \ir helpers/tenancy_fixture.psql
 
 insert into public.products (id, tenant_id, sku, name, reorder_point) values
@@ -47,8 +47,14 @@ select is((select alerts_opened from app.evaluate_alerts(now(), false, null)), 2
 select is((select alerts_opened from app.evaluate_alerts(now() + interval '5 minutes', true, null)), 0,
   'a full re-run opens nothing new');
 select is((select count(*)::int from public.alerts), 2, 'still two alerts');
-select is((select last_seen_at > first_seen_at from public.alerts
-    where product_id = 'aaaa0001-0000-4000-8000-000000000001'), true, 'the re-run moved last_seen_at');
+select is((select last_seen_at = first_seen_at from public.alerts
+    where product_id = 'aaaa0001-0000-4000-8000-000000000001'), true,
+  'a re-run 5 minutes later does not rewrite an unchanged alert');
+select is((select alerts_opened from app.evaluate_alerts(now() + interval '65 minutes', true, null)), 0,
+  'nor does one an hour later open anything');
+select is((select last_seen_at - first_seen_at from public.alerts
+    where product_id = 'aaaa0001-0000-4000-8000-000000000001'), interval '65 minutes',
+  'but it moves last_seen_at (at least hourly)');
 select is((select count(*)::int from public.notification_outbox), 2, 'one message per tenant''s recipient');
 select is((select count(*)::int from realtime.messages
     where topic = 'tenant:aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa:alerts' and event = 'alert_opened'),
