@@ -107,11 +107,15 @@ async function dispatchUntilDone(
   options: DispatchOptions,
 ): Promise<DispatchSummary & { passes: number }> {
   const limit = options.limit ?? DEFAULT_LIMIT;
+  // One clock for the whole dispatch: a message retried during this run is due after
+  // it, so each message is tried at most once per run (an unreachable Twilio costs one
+  // attempt per message, not a minute of retries).
+  const now = options.now ?? new Date();
   const started = performance.now();
   const total = { claimed: 0, sent: 0, deferred: 0, retried: 0, failed: 0, cancelled: 0 };
   let passes = 0;
   while (true) {
-    const pass = await dispatchOutbox(deps, { ...options, limit });
+    const pass = await dispatchOutbox(deps, { ...options, now, limit });
     passes++;
     for (const key of Object.keys(total) as (keyof DispatchSummary)[]) total[key] += pass[key];
     if (pass.claimed < limit || performance.now() - started > DISPATCH_BUDGET_MS) break;

@@ -57,6 +57,18 @@ export type DispatchSummary = {
   cancelled: number;
 };
 
+/** One client per process and configuration: the SDK client is heavy to build. */
+const clients = new WeakMap<object, WhatsAppClient>();
+
+function clientFor(
+  config: object,
+  settings: ConstructorParameters<typeof WhatsAppClient>[0],
+): WhatsAppClient {
+  let client = clients.get(config);
+  if (!client) clients.set(config, client = new WhatsAppClient(settings));
+  return client;
+}
+
 /** Options of one pass. */
 export type DispatchOptions = {
   /** The clock (tests); default the real time, read at each step. */
@@ -149,7 +161,7 @@ export async function dispatchOutbox(
       );
       return { ...summary, claimed: deferred, deferred };
     }
-    client = new WhatsAppClient(settings);
+    client = clientFor(deps.config.twilio, settings);
   }
 
   const claimed = await claimDue(sql, { now: clock(), limit, ids: options.ids });
