@@ -14,17 +14,10 @@ import {
   dispatchOutbox,
   type DispatchSummary,
 } from "../notifications/dispatcher.ts";
+import type { JobCounts } from "../jobs/runner.ts";
 
-/** Counts of one run, stored in `job_runs`. */
-export type AlertJobCounts = {
-  tenants: number;
-  alerts_opened: number;
-  alerts_resolved: number;
-  messages_queued: number;
-  messages_sent: number;
-  errors: number;
-  details?: Record<string, unknown>;
-};
+/** Counts of one run, stored in `job_runs` (every count set). */
+export type AlertJobCounts = Required<Omit<JobCounts, "details">> & Pick<JobCounts, "details">;
 
 /** Options of one evaluation (tests pass a clock). */
 export type AlertJobOptions = {
