@@ -117,39 +117,6 @@ create table public.alert_events (
     references public.alerts (tenant_id, id) on delete cascade
 );
 
--- Forecasts per product × location, written by the forecasting job (nightly and on
--- demand): the method chosen by backtest, expected daily demand, lead-time demand
--- quantiles, the reorder point for the tenant's service level, the suggested order and
--- the predicted stock-out. The rupture prévue alert reads it.
-create table public.forecasts (
-  tenant_id uuid not null references public.tenants (id) on delete cascade,
-  product_id uuid not null,
-  location_id uuid not null,
-  computed_at timestamptz not null,
-  method text not null check (char_length(method) between 1 and 60),
-  backtest_rmsse numeric(10, 4) check (backtest_rmsse >= 0),
-  history_days integer check (history_days >= 0),
-  daily_demand numeric(14, 4) not null check (daily_demand >= 0),
-  daily_forecast numeric(14, 4)[] not null default '{}',
-  lead_time_days numeric(6, 2) check (lead_time_days between 0 and 365),
-  lead_time_source text check (lead_time_source in ('observed', 'supplier', 'product', 'default')),
-  lead_time_demand jsonb not null default '{}'::jsonb
-    check (jsonb_typeof(lead_time_demand) = 'object'),
-  service_level numeric(5, 4) check (service_level > 0 and service_level < 1),
-  reorder_point numeric(14, 2) check (reorder_point >= 0),
-  suggested_order_quantity integer check (suggested_order_quantity >= 0),
-  order_by date,
-  predicted_stockout_on date,
-  stockout_probability numeric(5, 4) check (stockout_probability between 0 and 1),
-  notes text check (char_length(notes) <= 1000),
-  details jsonb not null default '{}'::jsonb check (jsonb_typeof(details) = 'object'),
-  primary key (tenant_id, product_id, location_id),
-  constraint forecasts_product_fkey foreign key (tenant_id, product_id)
-    references public.products (tenant_id, id) on delete cascade,
-  constraint forecasts_location_fkey foreign key (tenant_id, location_id)
-    references public.locations (tenant_id, id) on delete cascade
-);
-
 -- Products whose stock, settings or rules changed since the last evaluation. Internal:
 -- written by triggers, consumed by app.evaluate_alerts.
 create table public.alert_dirty_products (
@@ -163,7 +130,6 @@ alter table public.alert_types enable row level security;
 alter table public.alert_rules enable row level security;
 alter table public.alerts enable row level security;
 alter table public.alert_events enable row level security;
-alter table public.forecasts enable row level security;
 alter table public.alert_dirty_products enable row level security;
 
 -- ===========================================================================
@@ -185,7 +151,6 @@ create unique index alert_rules_scope_key
 create index alert_rules_tenant_category_idx on public.alert_rules (tenant_id, category_id);
 create index alert_rules_tenant_product_idx on public.alert_rules (tenant_id, product_id);
 create index alert_events_tenant_alert_idx on public.alert_events (tenant_id, alert_id, id);
-create index forecasts_tenant_location_idx on public.forecasts (tenant_id, location_id, product_id);
 
 -- ===========================================================================
 -- Functions
@@ -268,97 +233,6 @@ begin
 end
 $$;
 
--- One state change by a person (API or WhatsApp): acknowledge, snooze (until a time;
--- null un-snoozes) or resolve. Checks the alert is the tenant's and still open, writes
--- the history row, returns the alert id. Internal: the public wrappers check the caller.
-create function app.change_alert(p_tenant_id uuid, p_alert_id bigint, p_action text,
-  p_actor uuid, p_source text, p_until timestamptz default null, p_note text default null)
-returns bigint
-language plpgsql security definer set search_path = '' as $$
-declare
-  v_alert public.alerts%rowtype;
-begin
-  select * into v_alert from public.alerts a
-  where a.tenant_id = p_tenant_id and a.id = p_alert_id
-  for update;
-  if not found then
-    perform app.raise_error(404, 'alert_not_found', 'Alerte introuvable.');
-  end if;
-  if v_alert.status = 'resolved' then
-    perform app.raise_error(409, 'alert_resolved', 'Cette alerte est déjà résolue.',
-      jsonb_build_object('resolved_at', v_alert.resolved_at));
-  end if;
-  if p_action = 'acknowledge' then
-    if v_alert.status = 'acknowledged' then
-      return v_alert.id;
-    end if;
-    update public.alerts set status = 'acknowledged', acknowledged_at = now(),
-      acknowledged_by = p_actor, updated_at = now()
-    where id = v_alert.id;
-  elsif p_action = 'snooze' then
-    if p_until is not null and p_until <= now() then
-      perform app.raise_error(422, 'invalid_snooze', 'La fin de la mise en veille doit être dans le futur.');
-    end if;
-    update public.alerts set snoozed_until = p_until, updated_at = now() where id = v_alert.id;
-  elsif p_action = 'resolve' then
-    update public.alerts set status = 'resolved', resolved_at = now(), resolved_by = p_actor,
-      resolution = 'manual', updated_at = now()
-    where id = v_alert.id;
-  else
-    perform app.raise_error(400, 'invalid_action', 'Action inconnue.');
-  end if;
-  insert into public.alert_events (tenant_id, alert_id, event, actor_id, source, details)
-  values (p_tenant_id, v_alert.id,
-    case p_action when 'acknowledge' then 'acknowledged' when 'resolve' then 'resolved'
-      else case when p_until is null then 'unsnoozed' else 'snoozed' end end,
-    p_actor, p_source,
-    jsonb_strip_nulls(jsonb_build_object('until', p_until, 'note', p_note)));
-  return v_alert.id;
-end
-$$;
-
--- The API's entry points: the caller's current tenant; acknowledging is open to every
--- member, snoozing and resolving to managers and owners.
-create function public.acknowledge_alert(p_alert_id bigint, p_note text default null)
-returns bigint
-language plpgsql security definer set search_path = '' as $$
-declare
-  v_tenant uuid := app.current_tenant_id();
-begin
-  if v_tenant is null then
-    perform app.raise_error(403, 'tenant_forbidden', 'Accès refusé à cette boutique.');
-  end if;
-  return app.change_alert(v_tenant, p_alert_id, 'acknowledge', auth.uid(), 'api', null, p_note);
-end
-$$;
-
-create function public.snooze_alert(p_alert_id bigint, p_until timestamptz,
-  p_note text default null)
-returns bigint
-language plpgsql security definer set search_path = '' as $$
-declare
-  v_tenant uuid := app.current_tenant_id();
-begin
-  if v_tenant is null or not app.has_current_role('manager') then
-    perform app.raise_error(403, 'forbidden', 'Réservé aux gérants et propriétaires.');
-  end if;
-  return app.change_alert(v_tenant, p_alert_id, 'snooze', auth.uid(), 'api', p_until, p_note);
-end
-$$;
-
-create function public.resolve_alert(p_alert_id bigint, p_note text default null)
-returns bigint
-language plpgsql security definer set search_path = '' as $$
-declare
-  v_tenant uuid := app.current_tenant_id();
-begin
-  if v_tenant is null or not app.has_current_role('manager') then
-    perform app.raise_error(403, 'forbidden', 'Réservé aux gérants et propriétaires.');
-  end if;
-  return app.change_alert(v_tenant, p_alert_id, 'resolve', auth.uid(), 'api', null, p_note);
-end
-$$;
-
 -- ===========================================================================
 -- Triggers
 -- ===========================================================================
@@ -420,8 +294,6 @@ create policy alerts_select on public.alerts for select to authenticated
   using (tenant_id = (select app.current_tenant_id()));
 create policy alert_events_select on public.alert_events for select to authenticated
   using (tenant_id = (select app.current_tenant_id()));
-create policy forecasts_select on public.forecasts for select to authenticated
-  using (tenant_id = (select app.current_tenant_id()));
 
 -- Realtime authorisation of the alerts topic: a member of the tenant may join
 -- `tenant:<id>:alerts` (Supabase Realtime checks select on realtime.messages).
@@ -447,26 +319,16 @@ $$;
 -- Grants
 -- ===========================================================================
 revoke all on public.alert_types, public.alert_rules, public.alerts, public.alert_events,
-  public.forecasts, public.alert_dirty_products from anon, authenticated;
-grant select on public.alert_types, public.alerts, public.alert_events, public.forecasts
-  to authenticated;
+  public.alert_dirty_products from anon, authenticated;
+grant select on public.alert_types, public.alerts, public.alert_events to authenticated;
 grant select, insert, update, delete on public.alert_rules to authenticated;
 grant select, insert, update, delete on public.alert_types, public.alert_rules, public.alerts,
-  public.forecasts, public.alert_dirty_products to service_role;
+  public.alert_dirty_products to service_role;
 -- History is never rewritten, not even by the service role.
 grant select, insert on public.alert_events to service_role;
 revoke all on function app.check_alert_rule_params(), app.mark_alert_dirty_from_levels(),
   app.mark_alert_dirty_from_products(), app.mark_alert_dirty_from_rules(),
-  app.broadcast_new_alerts(),
-  app.change_alert(uuid, bigint, text, uuid, text, timestamptz, text) from public;
-grant execute on function app.change_alert(uuid, bigint, text, uuid, text, timestamptz, text)
-  to service_role;
-revoke all on function public.acknowledge_alert(bigint, text),
-  public.snooze_alert(bigint, timestamptz, text), public.resolve_alert(bigint, text)
-  from public, anon;
-grant execute on function public.acknowledge_alert(bigint, text),
-  public.snooze_alert(bigint, timestamptz, text), public.resolve_alert(bigint, text)
-  to authenticated, service_role;
+  app.broadcast_new_alerts() from public;
 
 -- ===========================================================================
 -- Comments
@@ -527,28 +389,6 @@ comment on column public.alert_events.source is 'evaluation, api or whatsapp.';
 comment on column public.alert_events.details is 'Resolution, snooze end, note, job run.';
 comment on column public.alert_events.occurred_at is 'When it happened.';
 
-comment on table public.forecasts is 'Latest demand forecast per product and location (forecasting job): method, demand, lead-time quantiles, reorder point, suggested order, predicted stock-out.';
-comment on column public.forecasts.tenant_id is 'Owning tenant.';
-comment on column public.forecasts.product_id is 'Forecast product.';
-comment on column public.forecasts.location_id is 'Location whose sales and stock were forecast.';
-comment on column public.forecasts.computed_at is 'When the forecast was computed.';
-comment on column public.forecasts.method is 'Method or combination chosen by rolling-origin backtest for this series.';
-comment on column public.forecasts.backtest_rmsse is 'Backtest error (RMSSE) of the chosen method.';
-comment on column public.forecasts.history_days is 'Days of sales history used.';
-comment on column public.forecasts.daily_demand is 'Expected units sold per day over the coming weeks.';
-comment on column public.forecasts.daily_forecast is 'Expected units per day, from tomorrow on.';
-comment on column public.forecasts.lead_time_days is 'Supplier lead time used (days).';
-comment on column public.forecasts.lead_time_source is 'Where the lead time comes from: observed receipts, supplier, product or default.';
-comment on column public.forecasts.lead_time_demand is 'Quantiles of demand over the lead time, e.g. {"0.5": 12, "0.9": 20}.';
-comment on column public.forecasts.service_level is 'Target service level the reorder point is computed for.';
-comment on column public.forecasts.reorder_point is 'Reorder point for that service level.';
-comment on column public.forecasts.suggested_order_quantity is 'Quantity to order now (0: nothing to order).';
-comment on column public.forecasts.order_by is 'Last day to order to avoid a stock-out.';
-comment on column public.forecasts.predicted_stockout_on is 'Date stock is expected to run out (null: not within the horizon).';
-comment on column public.forecasts.stockout_probability is 'Probability of a stock-out within the lead time.';
-comment on column public.forecasts.notes is 'Fallbacks taken, in French (short history, no sales…).';
-comment on column public.forecasts.details is 'Other outputs of the engine.';
-
 comment on table public.alert_dirty_products is 'Internal queue: products whose stock, settings or alert rules changed since the last evaluation.';
 comment on column public.alert_dirty_products.tenant_id is 'Owning tenant.';
 comment on column public.alert_dirty_products.product_id is 'Product to re-check.';
@@ -560,8 +400,3 @@ comment on function app.mark_alert_dirty_from_levels() is 'Trigger: queues produ
 comment on function app.mark_alert_dirty_from_products() is 'Trigger: queues created or changed products for the next evaluation.';
 comment on function app.mark_alert_dirty_from_rules() is 'Trigger: queues every product of a tenant whose alert rules changed.';
 comment on function app.broadcast_new_alerts() is 'Trigger: broadcasts each new alert on the private Realtime topic tenant:<id>:alerts.';
-comment on function app.change_alert(uuid, bigint, text, uuid, text, timestamptz, text) is
-  'Acknowledge, snooze or resolve one open alert of a tenant, with its history row (internal).';
-comment on function public.acknowledge_alert(bigint, text) is 'Acknowledges an alert of the current tenant (any member).';
-comment on function public.snooze_alert(bigint, timestamptz, text) is 'Snoozes (or with null un-snoozes) an alert of the current tenant (managers and owners).';
-comment on function public.resolve_alert(bigint, text) is 'Resolves an alert of the current tenant by hand (managers and owners); if the condition holds at the next run, a new alert opens.';
