@@ -1,5 +1,5 @@
--- Alerts: the rule table (a type is a row), the alerts themselves with their history,
--- and the queue of products whose stock changed since the last evaluation.
+-- Alerts: the rule table (a type is a row) and the alerts themselves with their history.
+-- What changed since the last evaluation is queued by 20261125210005_alert_queue.sql.
 --
 -- One active alert per (tenant, type, product, location) is enforced by a partial unique
 -- index: that is the deduplication. The evaluation (app.evaluate_alerts, in
@@ -117,20 +117,10 @@ create table public.alert_events (
     references public.alerts (tenant_id, id) on delete cascade
 );
 
--- Products whose stock, settings or rules changed since the last evaluation. Internal:
--- written by triggers, consumed by app.evaluate_alerts.
-create table public.alert_dirty_products (
-  tenant_id uuid not null references public.tenants (id) on delete cascade,
-  product_id uuid not null,
-  marked_at timestamptz not null default now(),
-  primary key (tenant_id, product_id)
-);
-
 alter table public.alert_types enable row level security;
 alter table public.alert_rules enable row level security;
 alter table public.alerts enable row level security;
 alter table public.alert_events enable row level security;
-alter table public.alert_dirty_products enable row level security;
 
 -- ===========================================================================
 -- Indexes (every tenant table has one leading with tenant_id)
@@ -180,44 +170,6 @@ begin
 end
 $$;
 
--- Statement triggers marking products for the next evaluation. `do update` (not `do
--- nothing`) takes the row lock, so an evaluation claiming the queue waits for this
--- transaction and then reads its committed stock.
-create function app.mark_alert_dirty_from_levels() returns trigger
-language plpgsql security definer set search_path = '' as $$
-begin
-  insert into public.alert_dirty_products (tenant_id, product_id)
-  select distinct n.tenant_id, n.product_id from new_rows n
-  order by 1, 2
-  on conflict (tenant_id, product_id) do update set marked_at = excluded.marked_at;
-  return null;
-end
-$$;
-
-create function app.mark_alert_dirty_from_products() returns trigger
-language plpgsql security definer set search_path = '' as $$
-begin
-  insert into public.alert_dirty_products (tenant_id, product_id)
-  select n.tenant_id, n.id from new_rows n
-  order by 1, 2
-  on conflict (tenant_id, product_id) do update set marked_at = excluded.marked_at;
-  return null;
-end
-$$;
-
--- A rule change can change any of the tenant's products: mark them all.
-create function app.mark_alert_dirty_from_rules() returns trigger
-language plpgsql security definer set search_path = '' as $$
-begin
-  insert into public.alert_dirty_products (tenant_id, product_id)
-  select p.tenant_id, p.id from public.products p
-  where p.tenant_id in (select c.tenant_id from changed_rows c)
-  order by 1, 2
-  on conflict (tenant_id, product_id) do update set marked_at = excluded.marked_at;
-  return null;
-end
-$$;
-
 -- Realtime: one broadcast per new alert on the tenant's private topic.
 create function app.broadcast_new_alerts() returns trigger
 language plpgsql security definer set search_path = '' as $$
@@ -242,37 +194,9 @@ create trigger alert_rules_touch before update on public.alert_rules
   for each row execute function app.touch_updated_at();
 create trigger alert_rules_audit after insert or update or delete on public.alert_rules
   for each row execute function app.audit_row('id');
-create trigger alert_rules_mark_dirty_insert after insert on public.alert_rules
-  referencing new table as changed_rows
-  for each statement execute function app.mark_alert_dirty_from_rules();
-create trigger alert_rules_mark_dirty_update after update on public.alert_rules
-  referencing new table as changed_rows
-  for each statement execute function app.mark_alert_dirty_from_rules();
-create trigger alert_rules_mark_dirty_delete after delete on public.alert_rules
-  referencing old table as changed_rows
-  for each statement execute function app.mark_alert_dirty_from_rules();
-
-create trigger stock_levels_mark_alert_dirty_insert after insert on public.stock_levels
-  referencing new table as new_rows
-  for each statement execute function app.mark_alert_dirty_from_levels();
-create trigger stock_levels_mark_alert_dirty_update after update on public.stock_levels
-  referencing new table as new_rows
-  for each statement execute function app.mark_alert_dirty_from_levels();
-create trigger products_mark_alert_dirty_insert after insert on public.products
-  referencing new table as new_rows
-  for each statement execute function app.mark_alert_dirty_from_products();
-create trigger products_mark_alert_dirty_update after update on public.products
-  referencing new table as new_rows
-  for each statement execute function app.mark_alert_dirty_from_products();
-
 create trigger alerts_broadcast after insert on public.alerts
   referencing new table as new_rows
   for each statement execute function app.broadcast_new_alerts();
-
--- Products that exist before this migration are checked by the first evaluation.
-insert into public.alert_dirty_products (tenant_id, product_id)
-select p.tenant_id, p.id from public.products p
-on conflict do nothing;
 
 -- ===========================================================================
 -- Policies: members read alerts and their history; managers and owners manage rules.
@@ -318,17 +242,15 @@ $$;
 -- ===========================================================================
 -- Grants
 -- ===========================================================================
-revoke all on public.alert_types, public.alert_rules, public.alerts, public.alert_events,
-  public.alert_dirty_products from anon, authenticated;
+revoke all on public.alert_types, public.alert_rules, public.alerts, public.alert_events
+  from anon, authenticated;
 grant select on public.alert_types, public.alerts, public.alert_events to authenticated;
 grant select, insert, update, delete on public.alert_rules to authenticated;
-grant select, insert, update, delete on public.alert_types, public.alert_rules, public.alerts,
-  public.alert_dirty_products to service_role;
+grant select, insert, update, delete on public.alert_types, public.alert_rules, public.alerts
+  to service_role;
 -- History is never rewritten, not even by the service role.
 grant select, insert on public.alert_events to service_role;
-revoke all on function app.check_alert_rule_params(), app.mark_alert_dirty_from_levels(),
-  app.mark_alert_dirty_from_products(), app.mark_alert_dirty_from_rules(),
-  app.broadcast_new_alerts() from public;
+revoke all on function app.check_alert_rule_params(), app.broadcast_new_alerts() from public;
 
 -- ===========================================================================
 -- Comments
@@ -389,14 +311,6 @@ comment on column public.alert_events.source is 'evaluation, api or whatsapp.';
 comment on column public.alert_events.details is 'Resolution, snooze end, note, job run.';
 comment on column public.alert_events.occurred_at is 'When it happened.';
 
-comment on table public.alert_dirty_products is 'Internal queue: products whose stock, settings or alert rules changed since the last evaluation.';
-comment on column public.alert_dirty_products.tenant_id is 'Owning tenant.';
-comment on column public.alert_dirty_products.product_id is 'Product to re-check.';
-comment on column public.alert_dirty_products.marked_at is 'Last change that marked it.';
-
 comment on index public.alerts_one_open_key is 'Deduplication: one open alert per tenant, type, product and location.';
 comment on function app.check_alert_rule_params() is 'Trigger: a rule''s params use only its type''s keys, with numbers.';
-comment on function app.mark_alert_dirty_from_levels() is 'Trigger: queues products whose stock level changed for the next evaluation.';
-comment on function app.mark_alert_dirty_from_products() is 'Trigger: queues created or changed products for the next evaluation.';
-comment on function app.mark_alert_dirty_from_rules() is 'Trigger: queues every product of a tenant whose alert rules changed.';
 comment on function app.broadcast_new_alerts() is 'Trigger: broadcasts each new alert on the private Realtime topic tenant:<id>:alerts.';
